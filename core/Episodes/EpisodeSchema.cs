@@ -1,0 +1,18 @@
+namespace Robotics.Core.Episodes;
+
+/// <summary>The Parquet column names, fixed by contract with external readers (pandas, DuckDB, hyparquet).</summary>
+public static class EpisodeSchema
+{
+    public const string Episode = "episode";       // int64
+    public const string Step = "step";             // int32
+    public const string Time = "time";             // double, seconds
+    public const string Obs = "obs";               // list<float>
+    public const string Action = "action";         // list<float>
+    public const string Reward = "reward";         // float
+    public const string NextObs = "next_obs";      // list<float>
+    public const string Terminated = "terminated"; // bool
+    public const string Truncated = "truncated";   // bool
+    public const string Source = "source";         // string: sim|real
+    public const string RobotId = "robot_id";      // string
+    public const string Vetoed = "vetoed";         // bool
+}

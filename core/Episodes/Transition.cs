@@ -1,0 +1,26 @@
+namespace Robotics.Core.Episodes;
+
+/// <summary>Where a transition came from; stored as "sim" or "real".</summary>
+public enum DataSource : byte { Sim = 0, Real = 1 }
+
+/// <summary>One recorded step: one row of the Parquet episode store (column names in <see cref="EpisodeSchema"/>).</summary>
+public sealed record Transition(
+    long Episode,
+    int Step,
+    double Time,
+    float[] Obs,
+    float[] Action,
+    float Reward,
+    float[] NextObs,
+    bool Terminated,
+    bool Truncated,
+    DataSource Source,
+    string RobotId,
+    bool Vetoed);
+
+/// <summary>An episode: its transitions in step order.</summary>
+public sealed record Episode(long Id, IReadOnlyList<Transition> Transitions)
+{
+    public float Return => Transitions.Sum(t => t.Reward);
+    public int Length => Transitions.Count;
+}

@@ -1,0 +1,29 @@
+namespace Robotics.Core.Robots;
+
+/// <summary>
+/// The latest state of a robot, written by a driver's Read into a buffer the loop allocated once.
+/// Reward/Terminated/Truncated describe the transition that led into <see cref="Obs"/>.
+/// </summary>
+public sealed class StateBuffer
+{
+    public StateBuffer(int obsDim) => Obs = new float[obsDim];
+
+    public float[] Obs { get; }
+    /// <summary>Robot-side sequence number; increases with every new state.</summary>
+    public long Seq { get; set; }
+    /// <summary>Robot-side time in seconds.</summary>
+    public double Time { get; set; }
+    public float Reward { get; set; }
+    public bool Terminated { get; set; }
+    public bool Truncated { get; set; }
+    /// <summary>Runtime-side <see cref="TimeProvider.GetTimestamp"/> when this state arrived (for staleness).</summary>
+    public long ReceivedTimestamp { get; set; }
+
+    /// <summary>Hot path: copies every field into <paramref name="dst"/> without allocating.</summary>
+    public void CopyTo(StateBuffer dst)
+    {
+        Obs.AsSpan().CopyTo(dst.Obs);
+        dst.Seq = Seq; dst.Time = Time; dst.Reward = Reward;
+        dst.Terminated = Terminated; dst.Truncated = Truncated; dst.ReceivedTimestamp = ReceivedTimestamp;
+    }
+}

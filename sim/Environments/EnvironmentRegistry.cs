@@ -1,0 +1,20 @@
+namespace Robotics.Sim.Environments;
+
+/// <summary>Creates environments by id. The one place that lists the built-in robots.</summary>
+public static class EnvironmentRegistry
+{
+    private static readonly Dictionary<string, Func<int, IEnvironment>> Factories = new(StringComparer.Ordinal)
+    {
+        ["pendulum"] = seed => new Pendulum(seed),
+    };
+
+    public static IReadOnlyCollection<string> Ids => Factories.Keys;
+
+    public static bool Exists(string id) => Factories.ContainsKey(id);
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing the known ids when <paramref name="id"/> is unknown.</summary>
+    public static IEnvironment Create(string id, int seed = 0) =>
+        Factories.TryGetValue(id, out var f)
+            ? f(seed)
+            : throw new ArgumentException($"unknown environment '{id}' (known: {string.Join(", ", Factories.Keys)})");
+}
