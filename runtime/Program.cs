@@ -2,4 +2,5 @@ using System.CommandLine;
 using Robotics.Core.Cli;
 
 var root = new RootCommand("robotics: run learned controllers on robots (simulated, MQTT, serial) behind a safety gate.");
+// Each verb lives in Cli/<Verb>Command.cs and exposes `static Command Create()`; add one line per verb.
 return CliApp.Run(root, args);

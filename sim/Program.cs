@@ -2,4 +2,5 @@ using System.CommandLine;
 using Robotics.Core.Cli;
 
 var root = new RootCommand("robotics-sim: simulated robots with Gymnasium semantics, served over the runtime's wire protocols.");
+// Each verb lives in Cli/<Verb>Command.cs and exposes `static Command Create()`; add one line per verb.
 return CliApp.Run(root, args);
