@@ -18,7 +18,7 @@ namespace Robotics.Drivers.Mqtt;
 /// commands issued while disconnected are dropped (the robot falls back to its safe action on ttl).
 /// An e-stop message on the topic engages or requests release of the shared <see cref="EStopLatch"/>.
 /// </summary>
-public sealed class MqttRobotDriver : IRobotDriver
+public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
 {
     private readonly MqttRobotDriverOptions _options;
     private readonly MqttTopics _topics;
@@ -230,6 +230,7 @@ public sealed class MqttRobotDriver : IRobotDriver
     {
         if (_latest is null || _staging is null) return; // before the spec: nothing to validate against
         var why = StateJson.Parse(payload, _staging);
+        if (why == StateRejection.None && _staging.Seq == _latest.Seq) return; // a repeat (QoS 1 redelivery, idle republish)
         if (why == StateRejection.None) why = StateValidator.Check(_staging, _latest.Seq);
         if (why != StateRejection.None)
         {

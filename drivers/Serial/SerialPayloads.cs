@@ -8,7 +8,7 @@ namespace Robotics.Drivers.Serial;
 
 /// <summary>
 /// Payload layouts of the serial frames (all little-endian; docs/PROTOCOL.md has the byte tables).
-/// State: flags u8 (bit0 terminated, bit1 truncated) | t_ms u32 | reward f32 | obs f32 x n.
+/// State: flags u8 (bit0 terminated, bit1 truncated) | state_seq u32 | t_ms u32 | reward f32 | obs f32 x n.
 /// Command: safety u8 | ttl_ms u16 | state_seq u32 | action f32 x m.
 /// E-stop: engage u8 | reason UTF-8 (rest). Heartbeat: status u8.
 /// Spec: obs_dim u8 | act_dim u8 | period_us u32 | obs low, obs high, act low, act high, safe (f32 each) |
@@ -17,7 +17,7 @@ namespace Robotics.Drivers.Serial;
 /// </summary>
 public static class SerialPayloads
 {
-    public const int StateHeader = 9, CommandHeader = 7;
+    public const int StateHeader = 13, CommandHeader = 7;
 
     public static int StateLength(int obsDim) => StateHeader + 4 * obsDim;
     public static int CommandLength(int actDim) => CommandHeader + 4 * actDim;
@@ -25,23 +25,29 @@ public static class SerialPayloads
     public static int WriteState(Span<byte> dst, StateBuffer s)
     {
         dst[0] = (byte)((s.Terminated ? 1 : 0) | (s.Truncated ? 2 : 0));
-        BinaryPrimitives.WriteUInt32LittleEndian(dst[1..], (uint)Math.Clamp(Math.Round(s.Time * 1000), 0, uint.MaxValue));
-        BinaryPrimitives.WriteSingleLittleEndian(dst[5..], s.Reward);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[1..], (uint)s.Seq);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[5..], (uint)Math.Clamp(Math.Round(s.Time * 1000), 0, uint.MaxValue));
+        BinaryPrimitives.WriteSingleLittleEndian(dst[9..], s.Reward);
         WriteFloats(dst[StateHeader..], s.Obs);
         return StateLength(s.Obs.Length);
     }
 
-    /// <summary>Fills everything but Seq and ReceivedTimestamp. Checks length and finiteness.</summary>
-    public static StateRejection ReadState(ReadOnlySpan<byte> src, StateBuffer dst)
+    /// <summary>
+    /// Fills everything but Seq (returned as the wire's 32 bits in <paramref name="seq"/>) and
+    /// ReceivedTimestamp. Checks length and finiteness.
+    /// </summary>
+    public static StateRejection ReadState(ReadOnlySpan<byte> src, StateBuffer dst, out uint seq)
     {
+        seq = 0;
         if (src.Length != StateLength(dst.Obs.Length))
             return src.Length < StateHeader || (src.Length - StateHeader) % 4 != 0 ? StateRejection.Malformed : StateRejection.WrongLength;
         byte flags = src[0];
         if ((flags & ~3) != 0) return StateRejection.Malformed;
         dst.Terminated = (flags & 1) != 0;
         dst.Truncated = (flags & 2) != 0;
-        dst.Time = BinaryPrimitives.ReadUInt32LittleEndian(src[1..]) / 1000.0;
-        dst.Reward = BinaryPrimitives.ReadSingleLittleEndian(src[5..]);
+        seq = BinaryPrimitives.ReadUInt32LittleEndian(src[1..]);
+        dst.Time = BinaryPrimitives.ReadUInt32LittleEndian(src[5..]) / 1000.0;
+        dst.Reward = BinaryPrimitives.ReadSingleLittleEndian(src[9..]);
         ReadFloats(src[StateHeader..], dst.Obs);
         foreach (float v in dst.Obs) if (!float.IsFinite(v)) return StateRejection.NonFinite;
         return float.IsFinite(dst.Reward) ? StateRejection.None : StateRejection.NonFinite;

@@ -10,9 +10,9 @@ namespace Robotics.Drivers.Serial;
 /// thread straight into a preallocated buffer; bad frames are dropped and counted by the decoder, bad
 /// states (wrong length, non-finite, out of order) rejected, logged and counted here. Write encodes the
 /// command into the link's latest-wins slot; the link's writer thread puts it on the wire, so the loop
-/// never waits on the device. A state's Seq is the robot's frame sequence number, unwrapped to 64 bits.
+/// never waits on the device. A state's Seq is the robot's 32-bit state_seq, unwrapped to 64 bits.
 /// </summary>
-public sealed class SerialRobotDriver : IRobotDriver
+public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
 {
     private readonly SerialRobotDriverOptions _options;
     private readonly TimeProvider _time;
@@ -148,23 +148,24 @@ public sealed class SerialRobotDriver : IRobotDriver
     {
         switch (type)
         {
-            case Serial.FrameType.State: OnState(_seq.Unwrap(seq), payload); break;
+            case Serial.FrameType.State: OnState(payload); break;
             case Serial.FrameType.Spec: OnSpec(payload); break;
             case Serial.FrameType.Heartbeat:
-                _seq.Unwrap(seq);
                 if (payload.Length == 1 && payload[0] <= (byte)LinkStatus.Offline) _robotStatus = (LinkStatus)payload[0];
                 else Counters.Inc(ref Counters._framesDropped);
                 break;
             case Serial.FrameType.EStop: OnEStop(payload); break;
-            default: _seq.Unwrap(seq); break;
+            default: break;
         }
     }
 
-    private void OnState(long seq, ReadOnlySpan<byte> payload)
+    private void OnState(ReadOnlySpan<byte> payload)
     {
         if (_latest is null || _staging is null) return;
-        var why = SerialPayloads.ReadState(payload, _staging);
+        var why = SerialPayloads.ReadState(payload, _staging, out uint wireSeq);
+        long seq = why == StateRejection.None ? _seq.Unwrap(wireSeq) : 0;
         _staging.Seq = seq;
+        if (why == StateRejection.None && seq == _latest.Seq) return; // a repeat of the state we hold
         if (why == StateRejection.None) why = StateValidator.Check(_staging, _latest.Seq);
         if (why != StateRejection.None)
         {
