@@ -13,11 +13,11 @@ public sealed class Pendulum : IEnvironment
 {
     public const double G = 10.0, M = 1.0, L = 1.0, Dt = 0.05, MaxSpeed = 8.0, MaxTorque = 2.0;
 
-    private Random _rng;
+    private readonly SeededRandom _rng;
     private double _th, _thdot;
     private int _steps;
 
-    public Pendulum(int seed = 0) => _rng = new Random(seed);
+    public Pendulum(int seed = 0) => _rng = new SeededRandom(seed);
 
     public string Id => "pendulum";
     public BoxSpace ObservationSpace { get; } =
@@ -40,9 +40,9 @@ public sealed class Pendulum : IEnvironment
 
     public void Reset(int? seed, Span<float> obs)
     {
-        if (seed is int s) _rng = new Random(s);
-        _th = (_rng.NextDouble() * 2 - 1) * Math.PI;
-        _thdot = _rng.NextDouble() * 2 - 1;
+        if (seed is int s) _rng.Reseed(s);
+        _th = _rng.Symmetric(Math.PI);
+        _thdot = _rng.Symmetric(1.0);
         _steps = 0;
         Observe(obs);
     }
