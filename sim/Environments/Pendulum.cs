@@ -7,7 +7,10 @@ namespace Robotics.Sim.Environments;
 /// Gymnasium Pendulum-v1, exactly: g=10, m=1, l=1, dt=0.05, max_speed=8, max_torque=2.
 /// thdot' = clip(thdot + (3g/(2l) sin th + 3/(m l^2) u) dt, -8, 8); th' = th + thdot' dt.
 /// Reward -(angle_normalize(th)^2 + 0.1 thdot^2 + 0.001 u^2) on the state before the step, u clipped.
-/// Observation [cos th, sin th, thdot]; truncated after 200 steps; never terminates.
+/// Observation [cos th, sin th, thdot] (float32 of the float64 state); truncated after 200 steps; never
+/// terminates. Reset th ~ U(-pi, pi), thdot ~ U(-1, 1) from this project's seeded generator (Gymnasium's
+/// numpy stream is not reproduced, only its distribution). Parity with Gymnasium's equations is pinned in
+/// PendulumParityTests (values from tests/Robotics.Sim.Tests/reference/pendulum_v1_reference.py).
 /// </summary>
 public sealed class Pendulum : IEnvironment
 {
@@ -47,6 +50,7 @@ public sealed class Pendulum : IEnvironment
         Observe(obs);
     }
 
+    /// <summary>Hot path, allocation-free.</summary>
     public StepResult Step(ReadOnlySpan<float> action, Span<float> obs)
     {
         double u = Math.Clamp((double)action[0], -MaxTorque, MaxTorque);
