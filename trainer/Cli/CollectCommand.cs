@@ -10,8 +10,9 @@ using Spectre.Console;
 namespace Robotics.Trainer.Cli;
 
 /// <summary>
-/// <c>robotics-train collect --env pendulum --episodes N --policy random --seed S --out DIR [--robot-id ID]</c>:
-/// rolls a policy out in simulation and writes one Parquet file per episode under DIR.
+/// <c>robotics-train collect --env pendulum --episodes N --policy random --seed S --out DIR [--robot-id ID] [--overwrite]</c>:
+/// rolls a policy out in simulation and writes one Parquet file per episode under DIR. Bad arguments exit 2
+/// before anything is created; a run that fails later removes what it created.
 /// </summary>
 public static class CollectCommand
 {
@@ -25,12 +26,13 @@ public static class CollectCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the environment's first reset and of the policy.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output directory (created; must not already hold episodes).", Required = true };
         var robotId = new Option<string?>("--robot-id") { Description = "robot_id column value (default: the environment id)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Delete the episode files already in --out before collecting." };
 
         var command = new Command("collect", "Collect episodes in simulation with a behaviour policy and write them as Parquet files.");
-        foreach (var o in new Option[] { env, episodes, policy, seed, output, robotId }) command.Options.Add(o);
+        foreach (var o in new Option[] { env, episodes, policy, seed, output, robotId, overwrite }) command.Options.Add(o);
         command.SetAction((parse, ct) => RunAsync(
             new CollectOptions(parse.GetValue(env)!, parse.GetValue(episodes), parse.GetValue(policy)!, parse.GetValue(seed),
-                parse.GetValue(output)!, parse.GetValue(robotId)),
+                parse.GetValue(output)!, parse.GetValue(robotId), parse.GetValue(overwrite)),
             console ?? AnsiConsole.Console, time ?? TimeProvider.System, ct));
         return command;
     }
@@ -38,7 +40,7 @@ public static class CollectCommand
     private static async Task<int> RunAsync(CollectOptions options, IAnsiConsole console, TimeProvider time, CancellationToken ct)
     {
         options.Validate();
-        var output = OutputDirectory.Claim(options.Out, "--out");
+        var output = OutputDirectory.Claim(options.Out, "--out", options.Overwrite);
         var written = new List<string>();
         try
         {
@@ -98,7 +100,7 @@ public static class CollectCommand
 }
 
 /// <summary>The collect verb's arguments, validated before anything is created.</summary>
-public sealed record CollectOptions(string Env, int Episodes, string Policy, int Seed, string Out, string? RobotId)
+public sealed record CollectOptions(string Env, int Episodes, string Policy, int Seed, string Out, string? RobotId, bool Overwrite = false)
 {
     public void Validate()
     {

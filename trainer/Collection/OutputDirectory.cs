@@ -23,10 +23,11 @@ public sealed class OutputDirectory
 
     /// <summary>
     /// Claims <paramref name="path"/> for <paramref name="option"/>. Throws <see cref="UsageException"/> naming the
-    /// option when it is a file, under a file, not creatable or not writable, or already holds episode files;
-    /// in every such case nothing is left created.
+    /// option when it is a file, under a file, not creatable or not writable, or already holds episode files
+    /// (unless <paramref name="replaceEpisodes"/>, which deletes them once every check has passed); in every
+    /// failing case nothing is left created.
     /// </summary>
-    public static OutputDirectory Claim(string? path, string option)
+    public static OutputDirectory Claim(string? path, string option, bool replaceEpisodes = false)
     {
         CliApp.Require(!string.IsNullOrWhiteSpace(path), $"{option} must name a directory");
         string full;
@@ -48,8 +49,8 @@ public sealed class OutputDirectory
                 throw new UsageException($"{option} '{path}' is under the file '{dir}'");
             firstMissing = dir;
         }
-        if (firstMissing is null && EpisodeFiles.List(full).Count > 0)
-            throw new UsageException($"{option} '{path}' already holds episode files; choose a new or empty directory");
+        if (firstMissing is null && !replaceEpisodes && EpisodeFiles.List(full).Count > 0)
+            throw new UsageException($"{option} '{path}' already holds episode files; choose a new or empty directory, or pass --overwrite");
 
         var claimed = new OutputDirectory(full, firstMissing);
         try
@@ -58,6 +59,8 @@ public sealed class OutputDirectory
             string probe = System.IO.Path.Combine(full, $".write-probe-{Environment.ProcessId}");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
+            if (replaceEpisodes && firstMissing is null)
+                foreach (string old in EpisodeFiles.List(full)) File.Delete(old);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -160,6 +160,21 @@ public sealed partial class CollectCommandTests : IDisposable
     }
 
     [Fact]
+    public void Collect_WithOverwrite_ReplacesTheEpisodesAlreadyInOut()
+    {
+        string dir = _tmp.Combine("again");
+        Assert.Equal(0, CollectCli.Run("--env", "pendulum", "--episodes", "3", "--seed", "1", "--out", dir).Code);
+        File.WriteAllText(Path.Combine(dir, "README.txt"), "kept");
+
+        var (code, _, stderr) = CollectCli.Run("--env", "pendulum", "--episodes", "1", "--seed", "2", "--out", dir, "--overwrite");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["episode-000000.parquet"], EpisodeFiles.List(dir).Select(Path.GetFileName));
+        Assert.Equal("2", EpisodeReader.ReadMetadata(Path.Combine(dir, "episode-000000.parquet"))["robotics.seed"]);
+        Assert.True(File.Exists(Path.Combine(dir, "README.txt")));
+    }
+
+    [Fact]
     public void Collect_WritesIntoAnExistingEmptyDirectory()
     {
         string dir = _tmp.Combine("empty");
