@@ -32,6 +32,17 @@ public sealed partial class CollectCommandTests : IDisposable
     }
 
     [Fact]
+    public void Collect_ShowsAProgressBar_OnAnInteractiveConsole()
+    {
+        var (code, stdout, stderr) = CollectCli.Run(interactive: true, "--env", "pendulum", "--episodes", "4", "--out", _tmp.Combine("p"));
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("collect pendulum", stdout);
+        Assert.Contains("100%", stdout);
+        Assert.Contains("collected 4 episodes", stdout);
+    }
+
+    [Fact]
     public void Collect_RecordsPendulumEpisodes_WithGymnasiumSemanticsAndInBoundsRandomActions()
     {
         string dir = _tmp.Combine("out");
