@@ -32,7 +32,7 @@ public sealed class ControlLoop
     private long _lastTickStart;
     private double _prevTime, _return;
     private bool _pending, _prevVetoed, _ended, _cut;
-    private int _steps, _vetoes;
+    private int _steps, _interventions;
 
     public ControlLoop(IRobotDriver driver, RobotSpec spec, IPolicy policy, ICommandGate gate,
                        ControlLoopOptions options, TimeProvider time, ILogger? logger = null)
@@ -86,7 +86,7 @@ public sealed class ControlLoop
             else if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)) ThrowNoState();
         }
         var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
-            _vetoes, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
+            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
         if (sink is not null && report.Transitions is { } e) sink.Write(e);
         _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
         return report;
@@ -112,7 +112,7 @@ public sealed class ControlLoop
         _pending = false;
         _ended = false;
         _cut = false;
-        _steps = 0; _vetoes = 0; _return = 0;
+        _steps = 0; _interventions = 0; _return = 0;
         _lastTickStart = 0;
     }
 
@@ -155,7 +155,7 @@ public sealed class ControlLoop
         _state.Obs.AsSpan().CopyTo(_prevObs);
         _prevTime = _state.Time;
         _prevVetoed = d != SafetyDecision.Ok;
-        if (_prevVetoed) _vetoes++;
+        if (_prevVetoed) _interventions++;
         _pending = true;
 
         long end = _time.GetTimestamp();
