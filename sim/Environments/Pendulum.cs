@@ -60,7 +60,17 @@ public sealed class Pendulum : IEnvironment
         return new StepResult((float)-cost, false, _steps >= MaxEpisodeSteps);
     }
 
-    public static double AngleNormalize(double x) => ((x + Math.PI) % (2 * Math.PI) + 2 * Math.PI) % (2 * Math.PI) - Math.PI;
+    /// <summary>
+    /// Gymnasium's angle_normalize, ((x + pi) mod 2pi) - pi with Python's floored modulo: C#'s % truncates,
+    /// so a negative remainder is shifted by 2pi exactly as numpy's remainder does (no extra rounding).
+    /// </summary>
+    public static double AngleNormalize(double x)
+    {
+        const double TwoPi = 2 * Math.PI;
+        double r = (x + Math.PI) % TwoPi;
+        if (r < 0) r += TwoPi;
+        return r - Math.PI;
+    }
 
     private void Observe(Span<float> obs)
     {
