@@ -31,7 +31,7 @@ public sealed class ControlLoop
     private long _lastSeq = long.MinValue;
     private long _lastTickStart;
     private double _prevTime, _return;
-    private bool _pending, _prevVetoed, _ended, _cut;
+    private bool _fresh, _pending, _prevVetoed, _ended, _cut;
     private int _steps, _interventions;
 
     public ControlLoop(IRobotDriver driver, RobotSpec spec, IPolicy policy, ICommandGate gate,
@@ -92,23 +92,29 @@ public sealed class ControlLoop
         return report;
     }
 
-    /// <summary>Not real-time. Gets the first state of a new episode and clears per-episode state.</summary>
+    /// <summary>
+    /// Not real-time. Gets the first state of a new episode and clears per-episode state. A robot whose
+    /// latest state ends an episode (left so by this or another loop) is sent the safe action through the
+    /// gate first, which makes a simulated robot reset.
+    /// </summary>
     public async Task StartEpisodeAsync(CancellationToken ct)
     {
-        bool haveState = _lastSeq != long.MinValue;
-        if (haveState && (_state.Terminated || _state.Truncated))
+        if (_lastSeq == long.MinValue) await ReadNextStateAsync(ct).ConfigureAwait(false);
+        // After an episode this loop cut, carry on from the newest state (lock-step robots send none unasked).
+        else if (_driver.TryRead(_state, _lastSeq)) _lastSeq = _state.Seq;
+        for (int attempt = 0; _state.Terminated || _state.Truncated; attempt++)
         {
-            // A finished simulated episode resets on the next command, which it does not apply.
+            if (attempt > 1) throw new InvalidOperationException($"robot '{_spec.Id}' did not start a new episode after a reset command");
             _gate.Apply(_state, _spec.SafeAction, ReadOnlySpan<float>.Empty, _command);
             _command.Seq++;
             _command.StateSeq = _state.Seq;
             _driver.Write(_command);
+            await ReadNextStateAsync(ct).ConfigureAwait(false);
         }
-        if (!await _driver.WaitForStateAsync(haveState ? _lastSeq : long.MinValue, _options.StateTimeout, ct).ConfigureAwait(false))
-            ThrowNoState();
         _policy.Reset();
         _recorder.Clear();
         _timings.Clear();
+        _fresh = true;
         _pending = false;
         _ended = false;
         _cut = false;
@@ -124,8 +130,12 @@ public sealed class ControlLoop
     {
         if (_ended) return TickStatus.EpisodeEnded;
         long start = _time.GetTimestamp();
-        if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
-        _lastSeq = _state.Seq;
+        if (_fresh) _fresh = false;   // the episode's first state, read by StartEpisodeAsync
+        else
+        {
+            if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
+            _lastSeq = _state.Seq;
+        }
 
         if (_pending)
         {
@@ -163,6 +173,14 @@ public sealed class ControlLoop
         _lastTickStart = start;
         _timings.Add(Ms(planStart, planEnd), Ms(start, end), _periodMs, since);
         return TickStatus.Commanded;
+    }
+
+    private async Task ReadNextStateAsync(CancellationToken ct)
+    {
+        if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)
+            || !_driver.TryRead(_state, _lastSeq))
+            ThrowNoState();
+        _lastSeq = _state.Seq;
     }
 
     private double Ms(long from, long to) => _time.GetElapsedTime(from, to).TotalMilliseconds;

@@ -34,6 +34,13 @@ public sealed class MpcController : IDisposable
     public ControlLoop Loop { get; }
 
     /// <summary>
+    /// Not real-time. Another loop with this controller's planner and gate, e.g. on a second robot used for
+    /// evaluation. Loops sharing a planner must not run at the same time.
+    /// </summary>
+    public ControlLoop NewLoop(IRobotDriver driver, RobotSpec spec, ControlLoopOptions options, TimeProvider time) =>
+        new(driver, spec, Planner, Gate, options, time);
+
+    /// <summary>
     /// Not real-time. Throws <see cref="FileNotFoundException"/>, <see cref="InvalidDataException"/> (bad file
     /// or card) or <see cref="ModelCardMismatchException"/> before the robot is sent anything.
     /// </summary>

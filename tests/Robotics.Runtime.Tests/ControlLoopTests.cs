@@ -209,3 +209,26 @@ public class ControlLoopTests
         public void Write(CommandBuffer command) { _writes++; if (_writes <= writes) inner.Write(command); }
     }
 }
+
+public class ControlLoopHandOverTests
+{
+    [Fact]
+    public async Task SecondLoopOnTheSameRobot_ResetsAFinishedEpisodeBeforeItsFirstStep()
+    {
+        var driver = new LockstepEnvDriver(new Pendulum(), 0) { KeepCommands = true };
+        var spec = await driver.ConfigureAsync(default);
+        await driver.ActivateAsync(default);
+        var options = new ControlLoopOptions { Realtime = false };
+        var random = new ControlLoop(driver, spec, new UniformRandomPolicy(spec.ActionSpace, new Random(0)), new PassThroughGate(), options, new FakeTimeProvider());
+        var pd = new ControlLoop(driver, spec, new PdPolicy(), new PassThroughGate(), options, new FakeTimeProvider());
+        var sink = new ListSink();
+        await random.RunEpisodeAsync(0, sink, default);
+        await pd.RunEpisodeAsync(1, sink, default);
+
+        Assert.Equal(200, sink.Episodes[1].Length);
+        Assert.All(sink.Episodes[1].Transitions, t => Assert.False(t.Step < 199 && t.Truncated));
+        Assert.Equal(401, driver.Writes);                 // 200 + reset + 200
+        Assert.Equal(0f, driver.Commands[200].Action[0]); // the reset command is the safe action
+        Assert.All(sink.Episodes[0].Transitions, t => Assert.InRange(t.Action[0], -2f, 2f));
+    }
+}
