@@ -54,6 +54,9 @@ public sealed class MqttConnection : IAsyncDisposable
 
     public bool IsConnected => _client.IsConnected;
 
+    /// <summary>The client id the broker assigned (MQTT 5, when we sent none); null otherwise.</summary>
+    public string? AssignedClientId { get; private set; }
+
     /// <summary>Adds a subscription, applied on every (re)connect. Call before <see cref="ConnectAsync"/>.</summary>
     public void Subscribe(string topic, MqttQualityOfServiceLevel qos) =>
         _subscriptions.Add(new MqttTopicFilterBuilder().WithTopic(topic).WithQualityOfServiceLevel(qos).Build());
@@ -110,7 +113,8 @@ public sealed class MqttConnection : IAsyncDisposable
         if (_client.IsConnected) return;
         try
         {
-            await _client.ConnectAsync(_clientOptions, ct);
+            var result = await _client.ConnectAsync(_clientOptions, ct);
+            AssignedClientId = result.AssignedClientIdentifier;
             if (_subscriptions.Count > 0)
             {
                 var sub = new MqttClientSubscribeOptions();
