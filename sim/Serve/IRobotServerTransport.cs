@@ -25,6 +25,9 @@ public interface IRobotServerTransport : IAsyncDisposable
     /// <summary>Announces whether the robot's e-stop is engaged (status topic / heartbeat).</summary>
     ValueTask PublishStatusAsync(bool estopEngaged, CancellationToken ct);
 
+    /// <summary>The robot's own e-stop (a button on the robot): tells the runtime (retained e-stop topic / e-stop frame).</summary>
+    ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct);
+
     /// <summary>Clean stop: retained "offline" / an Offline heartbeat.</summary>
     Task StopAsync(CancellationToken ct);
 }

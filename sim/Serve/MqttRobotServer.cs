@@ -91,6 +91,12 @@ public sealed class MqttRobotServer : IRobotServerTransport
         catch (Exception e) when (e is not OperationCanceledException) { _logger.LogDebug("virtual robot: status not published: {Error}", e.Message); }
     }
 
+    public async ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct)
+    {
+        if (_connection is not { IsConnected: true }) return;
+        await _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(engage, reason)), _options.Qos.EStop, true, ct);
+    }
+
     public async Task StopAsync(CancellationToken ct)
     {
         if (_connection is null) return;

@@ -46,6 +46,14 @@ public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider ti
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct)
+    {
+        var payload = new byte[256];
+        int n = SerialPayloads.WriteEStop(payload, engage, reason);
+        _link!.PostControl(FrameType.EStop, payload.AsSpan(0, n));
+        return ValueTask.CompletedTask;
+    }
+
     public Task StopAsync(CancellationToken ct)
     {
         _link?.Close();

@@ -98,6 +98,13 @@ public sealed class VirtualRobot : IRobotServerHandler
         else _logger.LogInformation("virtual robot: e-stop released ({Reason})", reason);
     }
 
+    /// <summary>The robot's own e-stop button: latches here and tells the runtime.</summary>
+    public ValueTask PressEStopAsync(string reason, CancellationToken ct)
+    {
+        OnEStop(true, reason);
+        return _transport.PublishEStopAsync(true, reason, ct);
+    }
+
     /// <summary>Serves until cancelled (or <see cref="VirtualRobotOptions.MaxEpisodes"/> episodes ended), then stops cleanly.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
