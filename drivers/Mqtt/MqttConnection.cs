@@ -44,7 +44,12 @@ public sealed class MqttConnection : IAsyncDisposable
         _reconnect = ReconnectPipeline.Create(options.Reconnect, time, logger, $"mqtt {options.Host}:{options.Port}");
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            onMessage(e.ApplicationMessage);
+            try { onMessage(e.ApplicationMessage); }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A handler bug must not tear down MQTTnet's receive loop (and with it the session).
+                _logger.LogError("mqtt: handling a message on '{Topic}' failed: {Error}", e.ApplicationMessage.Topic, ex.Message);
+            }
             return Task.CompletedTask;
         };
         _client.DisconnectedAsync += OnDisconnectedAsync;

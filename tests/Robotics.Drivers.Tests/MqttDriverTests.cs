@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Robotics.Core.Robots;
 using Robotics.Drivers.Common;
 using Robotics.Drivers.Mqtt;
+using Robotics.Drivers.Diagnostics;
 using Robotics.Drivers.Tests.Fixtures;
 
 namespace Robotics.Drivers.Tests;
@@ -48,7 +49,7 @@ public class MqttDriverTests
     public async Task Mosquitto_HardwareInTheLoop_SwingsThePendulumUp_InRealTime()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        using var mosquitto = new MosquittoBroker();
+        using var mosquitto = new MosquittoProcess();
         // A 10 ms period keeps the test short; the robot is paced by its clock, not by our commands.
         await using var robot = RobotHost.Mqtt(mosquitto.Port, "rt", lockstep: false, period: TimeSpan.FromMilliseconds(10), seed: 5);
         var log = new ListLogger();
@@ -68,7 +69,7 @@ public class MqttDriverTests
     public async Task Driver_RejectsMalformedWrongLengthAndNaNStates_LogsAndCountsThem_NeverPassesThemOn()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        using var mosquitto = new MosquittoBroker();
+        using var mosquitto = new MosquittoProcess();
         // A hand-made robot: retained spec from mosquitto_pub, then states of every kind.
         MqttCli.Pub(mosquitto.Port, "robots/fake/spec",
             """{"id":"fake","env":"pendulum","control_period_ms":50,"observation":{"names":["c","s","w"],"low":[-1,-1,-8],"high":[1,1,8]},"action":{"names":["u"],"low":[-2],"high":[2]},"safe_action":[0]}""",
@@ -102,7 +103,7 @@ public class MqttDriverTests
     public async Task StockClients_WatchAndPokeARobot_AndEStopLatchesUntilReleased()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        using var mosquitto = new MosquittoBroker();
+        using var mosquitto = new MosquittoProcess();
         await using var robot = RobotHost.Mqtt(mosquitto.Port, "r7", lockstep: false, period: TimeSpan.FromMilliseconds(20));
         var latch = new EStopLatch();
         await using var driver = Driver(mosquitto.Port, "r7", new ListLogger(), latch);
@@ -139,7 +140,7 @@ public class MqttDriverTests
     public async Task BrokerKilledAndRestartedMidEpisode_DriverReconnects_LoopResumes_SafeActionDuringGap()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        using var mosquitto = new MosquittoBroker();
+        using var mosquitto = new MosquittoProcess();
         await using var robot = RobotHost.Mqtt(mosquitto.Port, "rk", lockstep: false, period: TimeSpan.FromMilliseconds(20));
         var log = new ListLogger();
         await using var driver = Driver(mosquitto.Port, "rk", log);
@@ -215,7 +216,7 @@ public class MqttDriverTests
     public async Task RobotThatVanishes_LeavesItsLastWillOffline_AndTheDriverNotices()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        using var mosquitto = new MosquittoBroker();
+        using var mosquitto = new MosquittoProcess();
         var robot = RobotHost.Mqtt(mosquitto.Port, "lw", lockstep: false, period: TimeSpan.FromMilliseconds(20));
         await using var driver = Driver(mosquitto.Port, "lw", new ListLogger());
         await driver.ConfigureAsync(cts.Token);

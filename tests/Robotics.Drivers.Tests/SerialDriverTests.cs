@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Robotics.Core.Robots;
 using Robotics.Core.Spaces;
 using Robotics.Drivers.Serial;
+using Robotics.Drivers.Diagnostics;
 using Robotics.Drivers.Tests.Fixtures;
 
 namespace Robotics.Drivers.Tests;

@@ -1,3 +1,4 @@
+using Robotics.Drivers.Diagnostics;
 using System.Diagnostics;
 
 namespace Robotics.Drivers.Tests.Fixtures;

@@ -1,7 +1,7 @@
-namespace Robotics.Drivers.Tests.Fixtures;
+namespace Robotics.Drivers.Diagnostics;
 
-/// <summary>Finds a command-line tool a test needs, failing (never skipping) with the Debian package to install.</summary>
-internal static class ExternalTool
+/// <summary>Finds a command-line tool a test or benchmark needs, failing (never skipping) with the Debian package to install.</summary>
+public static class ExternalTool
 {
     public static string Require(string name, string debianPackage, params string[] extraDirs)
     {

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Robotics.Drivers.Tests.Fixtures;
+namespace Robotics.Drivers.Diagnostics;
 
-/// <summary>Two linked pseudo-terminals from socat (a null-modem cable in software), stopped by PID.</summary>
-internal sealed class SocatPtyPair : IDisposable
+/// <summary>Two linked pseudo-terminals from socat (a null-modem cable in software) for tests and the latency benchmark, stopped by PID.</summary>
+public sealed class SocatPtyPair : IDisposable
 {
     private readonly Process _process;
     private readonly string _dir;

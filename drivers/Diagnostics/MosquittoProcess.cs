@@ -3,19 +3,19 @@ using System.Net;
 using System.Net.Sockets;
 using Robotics.Drivers.Mqtt;
 
-namespace Robotics.Drivers.Tests.Fixtures;
+namespace Robotics.Drivers.Diagnostics;
 
 /// <summary>
-/// A real Mosquitto on a free 127.0.0.1 port with a generated config; stopped (or killed, for fault
-/// tests) by PID and restartable on the same port.
+/// A real Mosquitto on a free 127.0.0.1 port with a generated config, for tests and the latency
+/// benchmark; stopped (or killed, for fault tests) by PID and restartable on the same port.
 /// </summary>
-internal sealed class MosquittoBroker : IDisposable
+public sealed class MosquittoProcess : IDisposable
 {
     private readonly string _exe;
     private readonly string _dir;
     private Process? _process;
 
-    public MosquittoBroker()
+    public MosquittoProcess()
     {
         _exe = ExternalTool.Require("mosquitto", "mosquitto");
         Port = EmbeddedBroker.FreePort(IPAddress.Loopback);
