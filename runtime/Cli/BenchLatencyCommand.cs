@@ -48,6 +48,8 @@ public static class BenchLatencyCommand
                 table.AddRow(r.Transport, F(r.StateToCommand.MedianMs), F(r.StateToCommand.P99Ms), F(r.StateToCommand.MaxMs),
                     F(r.StateToWrite.MedianMs), r.Rejected.ToString(), r.Dropped.ToString());
             AnsiConsole.Write(table);
+            foreach (var r in results) // plain lines too, for logs and closing notes
+                Console.WriteLine($"{r.Transport}: state->command {r.StateToCommand}; runtime read->write median {F(r.StateToWrite.MedianMs)} ms");
             return CliApp.ExitOk;
         });
         return command;

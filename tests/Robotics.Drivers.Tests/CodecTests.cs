@@ -65,6 +65,20 @@ public class CodecTests
     }
 
     [Fact]
+    public void FrameCodec_ProducesTheDocumentedStateFrame()
+    {
+        // docs/PROTOCOL.md's second worked example: frame seq 7, state_seq 1, t = 50 ms, reward -0.5, obs [1, 0, 0.25].
+        var s = new StateBuffer(3) { Seq = 1, Time = 0.05, Reward = -0.5f };
+        s.Obs[0] = 1f; s.Obs[1] = 0f; s.Obs[2] = 0.25f;
+        var payload = new byte[SerialPayloads.StateLength(3)];
+        SerialPayloads.WriteState(payload, s);
+        var wire = new byte[64];
+        int n = FrameCodec.Encode(FrameType.State, 7, payload, wire);
+        Assert.Equal("00 03 03 07 01 01 01 02 01 01 01 02 32 01 01 01 01 01 02 bf 01 03 80 3f 01 01 01 01 01 05 80 3e 4d 29 00",
+            string.Join(' ', wire[..n].Select(b => b.ToString("x2"))));
+    }
+
+    [Fact]
     public void FrameDecoder_DropsGarbageAndBadCrc_AndResynchronises()
     {
         var counters = new DriverCounters();
