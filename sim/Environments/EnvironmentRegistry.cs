@@ -6,6 +6,8 @@ public static class EnvironmentRegistry
     private static readonly Dictionary<string, Func<int, IEnvironment>> Factories = new(StringComparer.Ordinal)
     {
         ["pendulum"] = seed => new Pendulum(seed),
+        ["cartpole-swingup"] = seed => new CartpoleSwingup(seed),
+        ["reacher2d"] = seed => new Reacher2D(seed),
     };
 
     public static IReadOnlyCollection<string> Ids => Factories.Keys;
