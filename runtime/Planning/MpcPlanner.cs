@@ -58,6 +58,9 @@ public abstract class MpcPlanner : IPlanner
     protected float[] PlanBuffer { get; }
     protected int CandidateCapacity => _candidates.Length / Math.Max(ActDim, 1);
 
+    /// <summary>Not real-time. Scores candidates with one fused rollout call per iteration from now on.</summary>
+    public void UseFusedRollout(IRolloutModel rollout) => Scorer.UseFusedRollout(rollout);
+
     public virtual void Reset()
     {
         CenterPlan();
