@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Text.Json;
+using Robotics.Core.Robots;
+
+namespace Robotics.Drivers.Mqtt;
+
+/// <summary>
+/// The command payload: <c>{"seq":int,"state_seq":int,"action":[...],"ttl_ms":int,"safety":"ok"|"clamped"|"vetoed"|"fallback"|"estop"}</c>.
+/// </summary>
+public static class CommandJson
+{
+    /// <summary>Hot path, allocation-free. The action must be finite (the driver substitutes the safe action otherwise).</summary>
+    public static void Write(Utf8JsonWriter w, CommandBuffer c)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("seq"u8, c.Seq);
+        w.WriteNumber("state_seq"u8, c.StateSeq);
+        w.WriteStartArray("action"u8);
+        foreach (float v in c.Action) w.WriteNumberValue(v);
+        w.WriteEndArray();
+        w.WriteNumber("ttl_ms"u8, c.TtlMs);
+        w.WriteString("safety"u8, SafetyUtf8(c.Safety));
+        w.WriteEndObject();
+    }
+
+    private static bool TryParseSafety(ref Utf8JsonReader r, out SafetyDecision d)
+    {
+        for (int i = 0; i <= (int)SafetyDecision.EStop; i++)
+            if (r.ValueTextEquals(SafetyUtf8((SafetyDecision)i))) { d = (SafetyDecision)i; return true; }
+        d = SafetyDecision.Ok;
+        return false;
+    }
+
+    private static ReadOnlySpan<byte> SafetyUtf8(SafetyDecision d) => d switch
+    {
+        SafetyDecision.Ok => "ok"u8,
+        SafetyDecision.Clamped => "clamped"u8,
+        SafetyDecision.Vetoed => "vetoed"u8,
+        SafetyDecision.Fallback => "fallback"u8,
+        _ => "estop"u8,
+    };
+
+    /// <summary>
+    /// Allocation-free parse (robot side). False when malformed, the action has the wrong length or a
+    /// non-finite value, or a required field is missing (safety defaults to ok).
+    /// </summary>
+    public static bool TryParse(in ReadOnlySequence<byte> payload, CommandBuffer dst)
+    {
+        try
+        {
+            var r = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 4 });
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
+            bool haveSeq = false, haveAction = false, haveTtl = false;
+            dst.Safety = SafetyDecision.Ok; dst.StateSeq = 0;
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("seq"u8))
+                {
+                    if (!r.Read() || !r.TryGetInt64(out long v)) return false;
+                    dst.Seq = v; haveSeq = true;
+                }
+                else if (r.ValueTextEquals("state_seq"u8))
+                {
+                    if (!r.Read() || !r.TryGetInt64(out long v)) return false;
+                    dst.StateSeq = v;
+                }
+                else if (r.ValueTextEquals("ttl_ms"u8))
+                {
+                    if (!r.Read() || !r.TryGetInt32(out int v) || v < 0) return false;
+                    dst.TtlMs = v; haveTtl = true;
+                }
+                else if (r.ValueTextEquals("action"u8))
+                {
+                    if (StateJson.ReadFloats(ref r, dst.Action) != Common.StateRejection.None) return false;
+                    haveAction = true;
+                }
+                else if (r.ValueTextEquals("safety"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
+                    if (!TryParseSafety(ref r, out var d)) return false;
+                    dst.Safety = d;
+                }
+                else
+                {
+                    if (!r.Read()) return false;
+                    r.Skip();
+                }
+            }
+            return r.TokenType == JsonTokenType.EndObject && haveSeq && haveAction && haveTtl;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
+using Robotics.Core.Robots;
+using Robotics.Drivers.Common;
+
+namespace Robotics.Drivers.Mqtt;
+
+/// <summary>
+/// A robot behind an MQTT broker (protocol in docs/PROTOCOL.md). States are parsed on MQTTnet's receive
+/// loop straight into a preallocated buffer and validated (malformed, wrong length, non-finite and
+/// out-of-order states are rejected, logged and counted, never readable). Commands are serialised by
+/// <see cref="Write"/> into a reused buffer and published by a sender task, so the loop never waits on
+/// the network. Broker outages are ridden out by <see cref="MqttConnection"/>'s reconnect pipeline;
+/// commands issued while disconnected are dropped (the robot falls back to its safe action on ttl).
+/// An e-stop message on the topic engages or requests release of the shared <see cref="EStopLatch"/>.
+/// </summary>
+public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
+{
+    private readonly MqttRobotDriverOptions _options;
+    private readonly MqttTopics _topics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EStopLatch? _estop;
+    private readonly MqttConnection _connection;
+    private readonly TaskCompletionSource<RobotSpec> _specArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Receive side: written only on MQTTnet's receive loop.
+    private RobotSpec? _spec;
+    private LatestState? _latest;
+    private StateBuffer? _staging;
+
+    // Command side: Write fills _pending under _commandGate, the sender swaps it with _sending.
+    private readonly object _commandGate = new();
+    private readonly SemaphoreSlim _sendSignal = new(0);
+    private ArrayBufferWriter<byte> _pending = new(256), _sending = new(256);
+    private readonly Utf8JsonWriter _json = new(new ArrayBufferWriter<byte>(1));
+    private CommandBuffer? _outgoing;
+    private long _pendingTimestamp;
+    private int _pendingTtlMs;
+    private bool _hasPending;
+    private int _signalled;
+    private readonly MqttApplicationMessage _commandMessage;
+    private CancellationTokenSource? _senderStop;
+    private Task _sender = Task.CompletedTask;
+    private volatile bool _active;
+    private volatile bool _robotOnline;
+    private bool _shutdown;
+
+    public MqttRobotDriver(MqttRobotDriverOptions options, TimeProvider? time = null, ILogger? logger = null, EStopLatch? estop = null)
+    {
+        _options = options.Validate();
+        _topics = options.Topics;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _estop = estop;
+        var connection = options.Connection with
+        {
+            Will = new MqttWill(_topics.ControllerStatus, "offline"),
+        };
+        _connection = new MqttConnection(connection, OnMessage, PublishOnlineAsync, Counters, _time, _logger);
+        _connection.Subscribe(_topics.Spec, options.Qos.Spec);
+        _connection.Subscribe(_topics.State, options.Qos.State);
+        _connection.Subscribe(_topics.Status, options.Qos.Status);
+        _connection.Subscribe(_topics.EStop, options.Qos.EStop);
+        _commandMessage = new MqttApplicationMessageBuilder().WithTopic(_topics.Command)
+            .WithQualityOfServiceLevel(options.Qos.Command).WithRetainFlag(false).Build();
+    }
+
+    public DriverCounters Counters { get; } = new();
+    public MqttTopics Topics => _topics;
+    /// <summary>The robot's retained status says "online" or "estop" (false after its last will fired).</summary>
+    public bool RobotOnline => _robotOnline;
+    public bool IsConnected => _connection.IsConnected;
+    /// <summary>The spec learnt in Configure; null before.</summary>
+    public RobotSpec? Spec => _spec;
+
+    public async ValueTask<RobotSpec> ConfigureAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.ConfigureTimeout);
+        try
+        {
+            await _connection.ConnectAsync(timeout.Token);
+            var spec = await _specArrived.Task.WaitAsync(timeout.Token);
+            _logger.LogInformation("mqtt driver: robot '{Id}' ({Env}) obs {Obs}, act {Act}, period {Period} ms",
+                spec.Id, spec.EnvId, spec.ObservationSpace.Dimension, spec.ActionSpace.Dimension, spec.ControlPeriod.TotalMilliseconds);
+            return spec;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            string what = _connection.IsConnected
+                ? $"no retained spec on '{_topics.Spec}' (is the robot running?)"
+                : $"broker {_options.Connection.Host}:{_options.Connection.Port} not reachable";
+            throw new TimeoutException($"mqtt driver: {what} within {_options.ConfigureTimeout.TotalSeconds:F0} s");
+        }
+    }
+
+    public ValueTask ActivateAsync(CancellationToken ct)
+    {
+        if (_spec is null) throw new InvalidOperationException("mqtt driver: Activate before Configure");
+        if (_active) return ValueTask.CompletedTask;
+        _senderStop = new CancellationTokenSource();
+        _sender = Task.Run(() => SendLoopAsync(_senderStop.Token), CancellationToken.None);
+        _active = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DeactivateAsync(CancellationToken ct)
+    {
+        if (!_active) return;
+        _active = false;
+        _senderStop!.Cancel();
+        try { await _sender.WaitAsync(ct); } catch (OperationCanceledException) { }
+        _senderStop.Dispose();
+    }
+
+    public async ValueTask ShutdownAsync(CancellationToken ct)
+    {
+        if (_shutdown) return;
+        _shutdown = true;
+        await DeactivateAsync(ct);
+        await _connection.CloseAsync((c, token) => c.PublishAsync(_topics.ControllerStatus, "offline"u8.ToArray(), _options.Qos.Status, true, token), ct);
+        _specArrived.TrySetCanceled(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync(CancellationToken.None);
+        await _connection.DisposeAsync();
+        _sendSignal.Dispose();
+        _json.Dispose();
+    }
+
+    /// <summary>Real-time, non-blocking, allocation-free.</summary>
+    public bool TryRead(StateBuffer state, long afterSeq) => _latest is { } l && l.TryRead(state, afterSeq);
+
+    public ValueTask<bool> WaitForStateAsync(long afterSeq, TimeSpan timeout, CancellationToken ct) =>
+        _latest is { } l ? l.WaitAsync(afterSeq, timeout, _time, ct)
+                         : throw new InvalidOperationException("mqtt driver: WaitForState before Configure");
+
+    /// <summary>
+    /// Real-time, non-blocking, allocation-free: serialises the command into a reused buffer and wakes the
+    /// sender. A newer command replaces one not yet sent. A non-finite action (which the gate should
+    /// never let through) is replaced by the safe action and marked "fallback".
+    /// </summary>
+    public void Write(CommandBuffer command)
+    {
+        if (!_active || _outgoing is null) return;
+        lock (_commandGate)
+        {
+            var o = _outgoing;
+            command.Action.AsSpan().CopyTo(o.Action);
+            o.Seq = command.Seq; o.StateSeq = command.StateSeq; o.Safety = command.Safety;
+            o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
+            foreach (float v in o.Action)
+                if (!float.IsFinite(v))
+                {
+                    _spec!.SafeAction.AsSpan().CopyTo(o.Action);
+                    o.Safety = SafetyDecision.Fallback;
+                    break;
+                }
+            _pending.ResetWrittenCount();
+            _json.Reset(_pending);
+            CommandJson.Write(_json, o);
+            _json.Flush();
+            _pendingTimestamp = _time.GetTimestamp();
+            _pendingTtlMs = o.TtlMs;
+            _hasPending = true;
+        }
+        if (Interlocked.Exchange(ref _signalled, 1) == 0) _sendSignal.Release();
+    }
+
+    /// <summary>Not real-time. Publishes an e-stop engage or release (retained, so late joiners see it).</summary>
+    public Task PublishEStopAsync(bool engage, string reason, CancellationToken ct) =>
+        _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(engage, reason)), _options.Qos.EStop, true, ct);
+
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await _sendSignal.WaitAsync(ct); }
+            catch (OperationCanceledException) { return; }
+            Interlocked.Exchange(ref _signalled, 0);
+            long stamp; int ttlMs;
+            lock (_commandGate)
+            {
+                if (!_hasPending) continue;
+                (_pending, _sending) = (_sending, _pending);
+                _hasPending = false;
+                stamp = _pendingTimestamp; ttlMs = _pendingTtlMs;
+            }
+            if (!_connection.IsConnected || _time.GetElapsedTime(stamp).TotalMilliseconds > ttlMs)
+            {
+                Counters.Inc(ref Counters._commandsDropped);
+                continue;
+            }
+            try
+            {
+                _commandMessage.Payload = new ReadOnlySequence<byte>(_sending.WrittenMemory);
+                await _connection.PublishAsync(_commandMessage, ct);
+                Counters.Inc(ref Counters._commandsSent);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The link dropped mid-publish; the connection reconnects, the robot holds on ttl.
+                Counters.Inc(ref Counters._commandsDropped);
+                _logger.LogDebug("mqtt driver: command {Seq} not sent: {Error}", _outgoing?.Seq, e.Message);
+            }
+        }
+    }
+
+    private Task PublishOnlineAsync(MqttConnection c, CancellationToken ct) =>
+        c.PublishAsync(_topics.ControllerStatus, "online"u8.ToArray(), _options.Qos.Status, true, ct);
+
+    private void OnMessage(MqttApplicationMessage m)
+    {
+        string topic = m.Topic;
+        if (topic == _topics.State) OnState(m.Payload);
+        else if (topic == _topics.Spec) OnSpec(m.Payload);
+        else if (topic == _topics.Status) OnStatus(m.Payload);
+        else if (topic == _topics.EStop) OnEStop(m.Payload);
+    }
+
+    private void OnState(in ReadOnlySequence<byte> payload)
+    {
+        if (_latest is null || _staging is null) return; // before the spec: nothing to validate against
+        var why = StateJson.Parse(payload, _staging);
+        if (why == StateRejection.None && _staging.Seq == _latest.Seq) return; // a repeat (QoS 1 redelivery, idle republish)
+        if (why == StateRejection.None) why = StateValidator.Check(_staging, _latest.Seq);
+        if (why != StateRejection.None)
+        {
+            Reject(why, payload);
+            return;
+        }
+        _staging.ReceivedTimestamp = _time.GetTimestamp();
+        _latest.Publish(_staging);
+        Counters.Inc(ref Counters._statesAccepted);
+    }
+
+    private void Reject(StateRejection why, in ReadOnlySequence<byte> payload)
+    {
+        long n = Interlocked.Increment(ref Counters._statesRejected);
+        // Log the first few and then every 100th, so a misbehaving robot cannot flood the log.
+        if (n <= 10 || n % 100 == 0)
+        {
+            string text = Encoding.UTF8.GetString(payload.Length > 200 ? payload.Slice(0, 200) : payload);
+            _logger.LogWarning("mqtt driver: state rejected ({Reason}, {Count} so far): {Payload}", why, n, text);
+        }
+    }
+
+    private void OnSpec(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length == 0) return; // a cleared retained spec
+        RobotSpec spec;
+        try { spec = SpecJson.Parse(payload); }
+        catch (FormatException e)
+        {
+            _logger.LogError("mqtt driver: unreadable spec on '{Topic}': {Error}", _topics.Spec, e.Message);
+            return;
+        }
+        if (_spec is null)
+        {
+            _staging = new StateBuffer(spec.ObservationSpace.Dimension);
+            _latest = new LatestState(spec.ObservationSpace.Dimension);
+            _outgoing = new CommandBuffer(spec.ActionSpace.Dimension);
+            _spec = spec;
+            _specArrived.TrySetResult(spec);
+        }
+        else if (!spec.ObservationSpace.Equals(_spec.ObservationSpace) || !spec.ActionSpace.Equals(_spec.ActionSpace))
+        {
+            _logger.LogError("mqtt driver: robot '{Id}' republished a different spec; keeping the one configured (restart the runtime to adopt it)", spec.Id);
+        }
+    }
+
+    private void OnStatus(in ReadOnlySequence<byte> payload)
+    {
+        // "online" or "estop" (online, stopped); "offline", empty or anything else counts as gone.
+        var text = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
+        bool online = text.SequenceEqual("online"u8) || text.SequenceEqual("estop"u8);
+        if (online != _robotOnline) _logger.LogInformation("mqtt driver: robot status {Status}", online ? "online" : "offline");
+        _robotOnline = online;
+    }
+
+    private void OnEStop(in ReadOnlySequence<byte> payload)
+    {
+        Counters.Inc(ref Counters._estopMessages);
+        if (payload.Length == 0) return; // a cleared retained message is neither engage nor release
+        if (!EStopJson.TryParse(payload, out var m))
+        {
+            // Fail safe: something meant to stop the robot that we cannot read still stops it.
+            m = new EStopMessage(true, "unreadable e-stop message");
+        }
+        if (m.Engage)
+        {
+            _logger.LogWarning("mqtt driver: e-stop engaged: {Reason}", m.Reason);
+            _estop?.Engage(m.Reason);
+        }
+        else
+        {
+            _logger.LogInformation("mqtt driver: e-stop release requested: {Reason}", m.Reason);
+            _estop?.RequestRelease(_time.GetTimestamp());
+        }
+    }
+}

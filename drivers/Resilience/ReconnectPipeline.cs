@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Robotics.Drivers.Resilience;
+
+/// <summary>
+/// Builds the Polly pipeline every reconnect attempt runs through: retry (outermost, jittered exponential
+/// backoff, until cancelled) -> circuit breaker -> per-attempt timeout (innermost).
+/// </summary>
+public static class ReconnectPipeline
+{
+    public static ResiliencePipeline Create(ReconnectOptions options, TimeProvider time, ILogger logger, string what)
+    {
+        options.Validate();
+        var jitter = new Random(options.JitterSeed);
+        // Cancellation means shutdown: never retried. A per-attempt timeout surfaces as TimeoutRejectedException.
+        var handleAll = new PredicateBuilder().Handle<Exception>(static e => e is not OperationCanceledException);
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = handleAll,
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.InitialDelay,
+                MaxDelay = options.MaxDelay,
+                Randomizer = jitter.NextDouble,
+                OnRetry = args =>
+                {
+                    logger.LogInformation("{What}: reconnect attempt {Attempt} failed ({Error}); next in {DelayMs:F0} ms",
+                        what, args.AttemptNumber + 1, args.Outcome.Exception?.Message, args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = handleAll,
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakDuration,
+                OnOpened = args =>
+                {
+                    logger.LogWarning("{What}: reconnect circuit open for {BreakMs:F0} ms", what, args.BreakDuration.TotalMilliseconds);
+                    return default;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout })
+            .Build();
+    }
+}

@@ -1,0 +1,219 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Robotics.Core.Robots;
+using Robotics.Drivers.Common;
+
+namespace Robotics.Drivers.Serial;
+
+/// <summary>
+/// A robot on a serial line (protocol in docs/PROTOCOL.md). Frames are decoded on the link's reader
+/// thread straight into a preallocated buffer; bad frames are dropped and counted by the decoder, bad
+/// states (wrong length, non-finite, out of order) rejected, logged and counted here. Write encodes the
+/// command into the link's latest-wins slot; the link's writer thread puts it on the wire, so the loop
+/// never waits on the device. A state's Seq is the robot's 32-bit state_seq, unwrapped to 64 bits.
+/// </summary>
+public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
+{
+    private readonly SerialRobotDriverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EStopLatch? _estop;
+    private readonly SerialLink _link;
+    private readonly TaskCompletionSource<RobotSpec> _specArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _writeGate = new();
+    private RobotSpec? _spec;
+    private LatestState? _latest;
+    private StateBuffer? _staging;
+    private CommandBuffer? _outgoing;
+    private SequenceUnwrapper _seq;
+    private volatile bool _active;
+    private volatile LinkStatus _robotStatus = LinkStatus.Offline;
+    private bool _shutdown;
+
+    public SerialRobotDriver(SerialRobotDriverOptions options, TimeProvider? time = null, ILogger? logger = null, EStopLatch? estop = null)
+    {
+        _options = options.Validate();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _estop = estop;
+        _link = new SerialLink(options.Link, OnFrame, Counters, _time, _logger);
+    }
+
+    public DriverCounters Counters { get; } = new();
+    public RobotSpec? Spec => _spec;
+    /// <summary>The status in the robot's last heartbeat (Offline when none arrived for three periods).</summary>
+    public LinkStatus RobotStatus => _link.PeerAlive ? _robotStatus : LinkStatus.Offline;
+    public bool IsOpen => _link.IsOpen;
+
+    public async ValueTask<RobotSpec> ConfigureAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.ConfigureTimeout);
+        try
+        {
+            await _link.OpenAsync(timeout.Token);
+            // Ask until the robot answers: it may still be booting, or our first request met line noise.
+            while (true)
+            {
+                _link.PostControl(Serial.FrameType.SpecRequest, []);
+                var done = await Task.WhenAny(_specArrived.Task, Task.Delay(TimeSpan.FromMilliseconds(250), _time, timeout.Token));
+                if (done == _specArrived.Task) break;
+                await done; // throws when the timeout fired
+            }
+            var spec = await _specArrived.Task;
+            _logger.LogInformation("serial driver: robot '{Id}' ({Env}) on {Port}", spec.Id, spec.EnvId, _link.Description);
+            return spec;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            string what = _link.IsOpen ? "no spec frame from the robot" : $"cannot open {_options.Link.PortPath}";
+            throw new TimeoutException($"serial driver: {what} within {_options.ConfigureTimeout.TotalSeconds:F0} s");
+        }
+    }
+
+    public ValueTask ActivateAsync(CancellationToken ct)
+    {
+        if (_spec is null) throw new InvalidOperationException("serial driver: Activate before Configure");
+        _active = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeactivateAsync(CancellationToken ct)
+    {
+        _active = false;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ShutdownAsync(CancellationToken ct)
+    {
+        if (_shutdown) return ValueTask.CompletedTask;
+        _shutdown = true;
+        _active = false;
+        _link.Close();
+        _specArrived.TrySetCanceled(CancellationToken.None);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync(CancellationToken.None);
+        _link.Dispose();
+    }
+
+    /// <summary>Real-time, non-blocking, allocation-free.</summary>
+    public bool TryRead(StateBuffer state, long afterSeq) => _latest is { } l && l.TryRead(state, afterSeq);
+
+    public ValueTask<bool> WaitForStateAsync(long afterSeq, TimeSpan timeout, CancellationToken ct) =>
+        _latest is { } l ? l.WaitAsync(afterSeq, timeout, _time, ct)
+                         : throw new InvalidOperationException("serial driver: WaitForState before Configure");
+
+    /// <summary>
+    /// Real-time, non-blocking, allocation-free. A non-finite action (which the gate should never let
+    /// through) is replaced by the safe action and marked "fallback".
+    /// </summary>
+    public void Write(CommandBuffer command)
+    {
+        if (!_active || _outgoing is null) return;
+        Span<byte> payload = stackalloc byte[SerialPayloads.CommandLength(_outgoing.Action.Length)];
+        int ttl;
+        lock (_writeGate)
+        {
+            var o = _outgoing;
+            command.Action.AsSpan().CopyTo(o.Action);
+            o.StateSeq = command.StateSeq; o.Safety = command.Safety;
+            o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
+            foreach (float v in o.Action)
+                if (!float.IsFinite(v))
+                {
+                    _spec!.SafeAction.AsSpan().CopyTo(o.Action);
+                    o.Safety = SafetyDecision.Fallback;
+                    break;
+                }
+            SerialPayloads.WriteCommand(payload, o);
+            ttl = o.TtlMs;
+        }
+        _link.PostLatest(Serial.FrameType.Command, payload, ttl);
+    }
+
+    /// <summary>Not real-time. Sends an e-stop engage or release to the robot.</summary>
+    public void SendEStop(bool engage, string reason)
+    {
+        Span<byte> payload = stackalloc byte[256];
+        int n = SerialPayloads.WriteEStop(payload, engage, reason);
+        if (!_link.PostControl(Serial.FrameType.EStop, payload[..n]))
+            _logger.LogError("serial driver: control queue full; e-stop frame not queued");
+    }
+
+    private void OnFrame(FrameType type, uint seq, ReadOnlySpan<byte> payload)
+    {
+        switch (type)
+        {
+            case Serial.FrameType.State: OnState(payload); break;
+            case Serial.FrameType.Spec: OnSpec(payload); break;
+            case Serial.FrameType.Heartbeat:
+                if (payload.Length == 1 && payload[0] <= (byte)LinkStatus.Offline) _robotStatus = (LinkStatus)payload[0];
+                else Counters.Inc(ref Counters._framesDropped);
+                break;
+            case Serial.FrameType.EStop: OnEStop(payload); break;
+            default: break;
+        }
+    }
+
+    private void OnState(ReadOnlySpan<byte> payload)
+    {
+        if (_latest is null || _staging is null) return;
+        var why = SerialPayloads.ReadState(payload, _staging, out uint wireSeq);
+        long seq = why == StateRejection.None ? _seq.Unwrap(wireSeq) : 0;
+        _staging.Seq = seq;
+        if (why == StateRejection.None && seq == _latest.Seq) return; // a repeat of the state we hold
+        if (why == StateRejection.None) why = StateValidator.Check(_staging, _latest.Seq);
+        if (why != StateRejection.None)
+        {
+            long n = Interlocked.Increment(ref Counters._statesRejected);
+            if (n <= 10 || n % 100 == 0)
+                _logger.LogWarning("serial driver: state {Seq} rejected ({Reason}, {Count} so far, {Bytes} payload bytes)", seq, why, n, payload.Length);
+            return;
+        }
+        _staging.ReceivedTimestamp = _time.GetTimestamp();
+        _latest.Publish(_staging);
+        Counters.Inc(ref Counters._statesAccepted);
+    }
+
+    private void OnSpec(ReadOnlySpan<byte> payload)
+    {
+        RobotSpec spec;
+        try { spec = SerialPayloads.ReadSpec(payload); }
+        catch (FormatException e)
+        {
+            Counters.Inc(ref Counters._framesDropped);
+            _logger.LogError("serial driver: unreadable spec frame: {Error}", e.Message);
+            return;
+        }
+        if (_spec is not null) return;
+        _staging = new StateBuffer(spec.ObservationSpace.Dimension);
+        _latest = new LatestState(spec.ObservationSpace.Dimension);
+        _outgoing = new CommandBuffer(spec.ActionSpace.Dimension);
+        _spec = spec;
+        _specArrived.TrySetResult(spec);
+    }
+
+    private void OnEStop(ReadOnlySpan<byte> payload)
+    {
+        Counters.Inc(ref Counters._estopMessages);
+        if (!SerialPayloads.ReadEStop(payload, out bool engage, out string reason))
+        {
+            engage = true; // fail safe
+            reason = "unreadable e-stop frame";
+        }
+        if (engage)
+        {
+            _logger.LogWarning("serial driver: e-stop engaged by the robot: {Reason}", reason);
+            _estop?.Engage(reason);
+        }
+        else
+        {
+            _logger.LogInformation("serial driver: e-stop release requested by the robot: {Reason}", reason);
+            _estop?.RequestRelease(_time.GetTimestamp());
+        }
+    }
+}

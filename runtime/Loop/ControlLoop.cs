@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Robotics.Core.Robots;
+using Robotics.Runtime.Models;
+using Robotics.Safety;
+
+namespace Robotics.Runtime.Loop;
+
+/// <summary>
+/// The one loop that owns a robot: read -> plan -> gate -> write -> record, once per control period on the
+/// injected clock (or lock-step with the robot when not real-time). Every buffer is allocated here, once;
+/// <see cref="Tick"/> allocates nothing. Measures its own period, plan time and deadline overruns.
+/// The driver must already be configured and activated by the caller.
+/// </summary>
+public sealed class ControlLoop
+{
+    private readonly IRobotDriver _driver;
+    private readonly RobotSpec _spec;
+    private readonly IPolicy _policy;
+    private readonly ICommandGate _gate;
+    private readonly ControlLoopOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly StateBuffer _state;
+    private readonly CommandBuffer _command;
+    private readonly float[] _proposed, _prevObs;
+    private readonly TransitionRecorder _recorder;
+    private readonly LoopTimings _timings;
+    private readonly double _periodMs;
+
+    private long _lastSeq = long.MinValue;
+    private long _lastTickStart;
+    private double _prevTime, _return;
+    private bool _fresh, _pending, _prevVetoed, _ended, _cut;
+    private int _steps, _interventions;
+
+    public ControlLoop(IRobotDriver driver, RobotSpec spec, IPolicy policy, ICommandGate gate,
+                       ControlLoopOptions options, TimeProvider time, ILogger? logger = null)
+    {
+        _driver = driver;
+        _spec = spec.Validate();
+        _policy = policy;
+        _gate = gate;
+        _options = options.Validate();
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+        if (policy.ActDim != spec.ActionSpace.Dimension)
+            throw new ArgumentException($"control loop: policy acts in {policy.ActDim} dimensions, robot '{spec.Id}' in {spec.ActionSpace.Dimension}");
+        int obsDim = spec.ObservationSpace.Dimension, actDim = spec.ActionSpace.Dimension;
+        _state = new StateBuffer(obsDim);
+        _command = new CommandBuffer(actDim)
+        {
+            TtlMs = options.CommandTtlMs > 0 ? options.CommandTtlMs : (int)Math.Ceiling(3 * spec.ControlPeriod.TotalMilliseconds),
+        };
+        _proposed = new float[actDim];
+        _prevObs = new float[obsDim];
+        _recorder = new TransitionRecorder(options.Record ? options.MaxEpisodeSteps : 0, obsDim, actDim);
+        _timings = new LoopTimings(options.MaxEpisodeSteps);
+        _periodMs = spec.ControlPeriod.TotalMilliseconds;
+    }
+
+    /// <summary>The latest state the loop read (for console views; read between ticks only).</summary>
+    public StateBuffer State => _state;
+    /// <summary>The last command written.</summary>
+    public CommandBuffer Command => _command;
+
+    /// <summary>
+    /// Not real-time. Runs one episode from a fresh state: after a finished episode it first sends the safe
+    /// action (through the gate), which makes a simulated robot reset. Hands the recording to
+    /// <paramref name="sink"/> when given.
+    /// </summary>
+    public async Task<EpisodeReport> RunEpisodeAsync(long episode, IEpisodeSink? sink, CancellationToken ct)
+    {
+        await StartEpisodeAsync(ct).ConfigureAwait(false);
+        using PeriodicTimer? timer = _options.Realtime ? new PeriodicTimer(_spec.ControlPeriod, _time) : null;
+        long waitStart = _time.GetTimestamp();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            TickStatus s = Tick();
+            if (s == TickStatus.EpisodeEnded) break;
+            if (s == TickStatus.Commanded) waitStart = _time.GetTimestamp();
+            else if (_time.GetElapsedTime(waitStart) > _options.StateTimeout) ThrowNoState();
+
+            if (timer is not null) await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
+            else if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)) ThrowNoState();
+        }
+        var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
+            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
+        if (sink is not null && report.Transitions is { } e) sink.Write(e);
+        _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
+        return report;
+    }
+
+    /// <summary>
+    /// Not real-time. Gets the first state of a new episode and clears per-episode state. A robot whose
+    /// latest state ends an episode (left so by this or another loop) is sent the safe action through the
+    /// gate first, which makes a simulated robot reset.
+    /// </summary>
+    public async Task StartEpisodeAsync(CancellationToken ct)
+    {
+        if (_lastSeq == long.MinValue) await ReadNextStateAsync(ct).ConfigureAwait(false);
+        // After an episode this loop cut, carry on from the newest state (lock-step robots send none unasked).
+        else if (_driver.TryRead(_state, _lastSeq)) _lastSeq = _state.Seq;
+        for (int attempt = 0; _state.Terminated || _state.Truncated; attempt++)
+        {
+            if (attempt > 1) throw new InvalidOperationException($"robot '{_spec.Id}' did not start a new episode after a reset command");
+            _gate.Apply(_state, _spec.SafeAction, ReadOnlySpan<float>.Empty, _command);
+            _command.Seq++;
+            _command.StateSeq = _state.Seq;
+            _driver.Write(_command);
+            await ReadNextStateAsync(ct).ConfigureAwait(false);
+        }
+        _policy.Reset();
+        _recorder.Clear();
+        _timings.Clear();
+        _fresh = true;
+        _pending = false;
+        _ended = false;
+        _cut = false;
+        _steps = 0; _interventions = 0; _return = 0;
+        _lastTickStart = 0;
+    }
+
+    /// <summary>
+    /// Hot path, real-time, allocation-free. Reads the newest state; records the transition the previous
+    /// command produced; unless the episode ended, plans, gates and writes the next command.
+    /// </summary>
+    public TickStatus Tick()
+    {
+        if (_ended) return TickStatus.EpisodeEnded;
+        long start = _time.GetTimestamp();
+        if (_fresh) _fresh = false;   // the episode's first state, read by StartEpisodeAsync
+        else
+        {
+            if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
+            _lastSeq = _state.Seq;
+        }
+
+        if (_pending)
+        {
+            bool cut = !_state.Terminated && !_state.Truncated && _steps + 1 >= _options.MaxEpisodeSteps;
+            if (_options.Record)
+                _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
+                              _state.Terminated, _state.Truncated || cut, _prevVetoed);
+            _return += _state.Reward;
+            _steps++;
+            _pending = false;
+            if (_state.Terminated || _state.Truncated || cut)
+            {
+                _cut = cut;
+                _ended = true;
+                return TickStatus.EpisodeEnded;
+            }
+        }
+
+        long planStart = _time.GetTimestamp();
+        _policy.Act(_state.Obs, _proposed);
+        long planEnd = _time.GetTimestamp();
+        SafetyDecision d = _gate.Apply(_state, _proposed, _policy.Candidates, _command);
+        _command.Seq++;
+        _command.StateSeq = _state.Seq;
+        _driver.Write(_command);
+
+        _state.Obs.AsSpan().CopyTo(_prevObs);
+        _prevTime = _state.Time;
+        _prevVetoed = d != SafetyDecision.Ok;
+        if (_prevVetoed) _interventions++;
+        _pending = true;
+
+        long end = _time.GetTimestamp();
+        double since = _lastTickStart == 0 ? double.NaN : Ms(_lastTickStart, start);
+        _lastTickStart = start;
+        _timings.Add(Ms(planStart, planEnd), Ms(start, end), _periodMs, since);
+        return TickStatus.Commanded;
+    }
+
+    private async Task ReadNextStateAsync(CancellationToken ct)
+    {
+        if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)
+            || !_driver.TryRead(_state, _lastSeq))
+            ThrowNoState();
+        _lastSeq = _state.Seq;
+    }
+
+    private double Ms(long from, long to) => _time.GetElapsedTime(from, to).TotalMilliseconds;
+
+    private void ThrowNoState() =>
+        throw new TimeoutException($"robot '{_spec.Id}' sent no new state within {_options.StateTimeout.TotalSeconds:0.###} s");
+}

@@ -1,0 +1,33 @@
+using Robotics.Core.Episodes;
+
+namespace Robotics.Runtime.Loop;
+
+/// <summary>How the control loop runs. Immutable; validated when the loop is built.</summary>
+public sealed record ControlLoopOptions
+{
+    /// <summary>True: one tick per control period on the injected clock. False: lock-step, as fast as the robot answers.</summary>
+    public bool Realtime { get; init; } = true;
+    /// <summary>Steps after which an episode is cut (truncated) when the robot itself never ends one; sizes the recorder.</summary>
+    public int MaxEpisodeSteps { get; init; } = 10_000;
+    /// <summary>How long to wait for a fresh state before giving up on the robot.</summary>
+    public TimeSpan StateTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long the robot may apply a command; 0 means three control periods.</summary>
+    public int CommandTtlMs { get; init; }
+    public string RobotId { get; init; } = "robot";
+    public DataSource Source { get; init; } = DataSource.Sim;
+    /// <summary>Record every transition (needed for --record and for learning from the run).</summary>
+    public bool Record { get; init; } = true;
+
+    public ControlLoopOptions Validate()
+    {
+        if (MaxEpisodeSteps is < 1 or > 10_000_000)
+            throw new ArgumentException($"control loop: max episode steps must be in [1, 10000000], got {MaxEpisodeSteps}");
+        if (StateTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"control loop: state timeout must be positive, got {StateTimeout}");
+        if (CommandTtlMs < 0)
+            throw new ArgumentException($"control loop: command ttl must be >= 0 ms, got {CommandTtlMs}");
+        if (string.IsNullOrWhiteSpace(RobotId))
+            throw new ArgumentException("control loop: robot id is empty");
+        return this;
+    }
+}

@@ -1,0 +1,65 @@
+using Robotics.Core.Episodes;
+
+namespace Robotics.Runtime.Loop;
+
+/// <summary>
+/// Holds one episode's transitions as structure-of-arrays, allocated once for the longest episode, written
+/// by index in the control loop; <see cref="ToEpisode"/> builds the Parquet-ready records after the episode.
+/// </summary>
+public sealed class TransitionRecorder
+{
+    private readonly int _obsDim, _actDim;
+    private readonly double[] _time;
+    private readonly float[] _obs, _action, _reward, _nextObs;
+    private readonly bool[] _terminated, _truncated, _vetoed;
+
+    public TransitionRecorder(int capacity, int obsDim, int actDim)
+    {
+        Capacity = capacity;
+        _obsDim = obsDim; _actDim = actDim;
+        _time = new double[capacity];
+        _obs = new float[capacity * obsDim];
+        _action = new float[capacity * actDim];
+        _reward = new float[capacity];
+        _nextObs = new float[capacity * obsDim];
+        _terminated = new bool[capacity]; _truncated = new bool[capacity]; _vetoed = new bool[capacity];
+    }
+
+    public int Capacity { get; }
+    public int Count { get; private set; }
+    public bool IsFull => Count == Capacity;
+
+    public void Clear() => Count = 0;
+
+    /// <summary>Hot path, allocation-free. Appends one transition; the caller keeps <see cref="Count"/> below capacity.</summary>
+    public void Add(double time, ReadOnlySpan<float> obs, ReadOnlySpan<float> action, float reward,
+                    ReadOnlySpan<float> nextObs, bool terminated, bool truncated, bool vetoed)
+    {
+        int i = Count;
+        _time[i] = time;
+        obs.CopyTo(_obs.AsSpan(i * _obsDim, _obsDim));
+        action.CopyTo(_action.AsSpan(i * _actDim, _actDim));
+        _reward[i] = reward;
+        nextObs.CopyTo(_nextObs.AsSpan(i * _obsDim, _obsDim));
+        _terminated[i] = terminated; _truncated[i] = truncated; _vetoed[i] = vetoed;
+        Count = i + 1;
+    }
+
+    /// <summary>Hot path. Marks the last transition truncated (the loop cut the episode).</summary>
+    public void TruncateLast()
+    {
+        if (Count > 0) _truncated[Count - 1] = true;
+    }
+
+    /// <summary>Not real-time: allocates the records.</summary>
+    public Episode ToEpisode(long id, DataSource source, string robotId)
+    {
+        var list = new Transition[Count];
+        for (int i = 0; i < Count; i++)
+            list[i] = new Transition(id, i, _time[i],
+                _obs.AsSpan(i * _obsDim, _obsDim).ToArray(), _action.AsSpan(i * _actDim, _actDim).ToArray(),
+                _reward[i], _nextObs.AsSpan(i * _obsDim, _obsDim).ToArray(),
+                _terminated[i], _truncated[i], source, robotId, _vetoed[i]);
+        return new Episode(id, list);
+    }
+}

@@ -1,0 +1,32 @@
+namespace Robotics.Runtime.Models;
+
+/// <summary>Which ONNX Runtime execution provider to ask for.</summary>
+public enum ProviderPreference
+{
+    /// <summary>CUDA when this is the GPU build and a GPU answers, else CPU.</summary>
+    Auto,
+    Cpu,
+    /// <summary>CUDA, falling back to CPU with a log line when unavailable.</summary>
+    Cuda,
+}
+
+/// <summary>
+/// How to load a world model. Batch-1 calls (the gate) are fastest with one intra-op thread; large
+/// planner batches gain from two on this project's 2-core machines.
+/// </summary>
+public sealed record WorldModelOptions
+{
+    /// <summary>Largest batch (planner population) the pre-allocated buffers hold.</summary>
+    public int MaxBatch { get; init; } = 1024;
+    public int IntraOpThreads { get; init; } = 1;
+    public ProviderPreference Provider { get; init; } = ProviderPreference.Auto;
+
+    public WorldModelOptions Validate()
+    {
+        if (MaxBatch < 1 || MaxBatch > 1 << 20)
+            throw new ArgumentException($"world model: max batch must be in [1, 1048576], got {MaxBatch}");
+        if (IntraOpThreads < 1 || IntraOpThreads > 256)
+            throw new ArgumentException($"world model: intra-op threads must be in [1, 256], got {IntraOpThreads}");
+        return this;
+    }
+}

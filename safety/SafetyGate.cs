@@ -1,0 +1,367 @@
+// The safety gate: every command passes here before a driver sees it. Checks, in order:
+//   1. InputSanity   NaN/Inf or out-of-space observation          -> safe action ("fallback")
+//   2. EStop         latched stop engaged                          -> safe action ("estop");
+//                    release = explicit request + a state that arrived after it
+//   3. Staleness     state older than the timeout (TimeProvider)   -> safe action ("fallback")
+//   4. ActionLimits  clamp into the box                            -> "clamped" (NaN action -> "fallback")
+//      RateLimit     max change per tick vs the last command sent  -> "clamped"
+//   5. ModelOutput   model predicts NaN/Inf                        -> veto
+//      StateLimits   predicted next state outside the safe set     -> veto
+//   6. UncertaintyVeto  D(s, a) > card p99 x factor                -> veto
+// A veto replaces the action with the planner candidate of lowest D that passes 4-6 (one batched
+// Predict; "vetoed"), else the safe action ("fallback"). The safe action is never rate-limited.
+// Every check that acts is counted and logged (event 6001; inline, or queued and drained off the loop);
+// the decision goes to CommandBuffer.Safety.
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Robotics.Core.Models;
+using Robotics.Core.Robots;
+using Robotics.Safety.Audit;
+using Robotics.Safety.Checks;
+
+namespace Robotics.Safety;
+
+/// <summary>
+/// The command gate composed of the checks listed in the file header. Built once per robot with
+/// <see cref="Create"/>; <see cref="Apply"/> then allocates nothing. Driven by one control loop thread;
+/// counters and the e-stop may be read or engaged from any thread.
+/// </summary>
+public sealed class SafetyGate : ICommandGate
+{
+    private readonly float[] _safeAction;
+    private readonly int _obsDim, _actDim;
+    private readonly IEnsembleModel? _model;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SafetyEventQueue? _auditQueue;
+    private readonly Lock _drainLock = new();
+
+    private readonly InputSanityCheck? _inputSanity;
+    private readonly EStopCheck? _estop;
+    private readonly StalenessCheck? _staleness;
+    private readonly ActionLimitsCheck? _actionLimits;
+    private readonly RateLimitCheck? _rateLimit;
+    private readonly ModelOutputCheck? _modelOutput;
+    private readonly StateLimitsCheck? _stateLimits;
+    private readonly UncertaintyVetoCheck? _uncertainty;
+    private readonly CheckCounter[] _checks;
+    private readonly int _maxCandidates;
+
+    // Buffers allocated once: the action being decided, the last command sent, and model batches.
+    private readonly float[] _action, _lastSent;
+    private readonly float[] _obsRows, _actRows, _nextRows, _rewardRows, _disRows;
+    private readonly bool _useModel;
+
+    private long _ticks;
+    private readonly long[] _byDecision = new long[5];
+
+    private SafetyGate(RobotSpec spec, IEnsembleModel? model, SafetyGateOptions o, EStopLatch estop, TimeProvider time, ILogger logger)
+    {
+        Spec = spec;
+        EStop = estop;
+        _model = model;
+        _time = time;
+        _logger = logger;
+        _obsDim = spec.ObservationSpace.Dimension;
+        _actDim = spec.ActionSpace.Dimension;
+        _safeAction = (float[])spec.SafeAction.Clone();
+        _maxCandidates = o.MaxCandidates;
+        if (o.Audit.Mode == SafetyAuditMode.Queued) _auditQueue = new SafetyEventQueue(o.Audit.QueueCapacity);
+        bool on(SafetyCheck c) => o.Enabled.Includes(c);
+
+        if (on(SafetyCheck.InputSanity)) _inputSanity = new InputSanityCheck(spec.ObservationSpace, o.InputSanity);
+        if (on(SafetyCheck.EStop)) _estop = new EStopCheck(estop);
+        if (on(SafetyCheck.Staleness)) _staleness = new StalenessCheck(o.Staleness ?? StalenessOptions.ForControlPeriod(spec.ControlPeriod), time);
+        if (on(SafetyCheck.ActionLimits)) _actionLimits = new ActionLimitsCheck(o.ActionLimits ?? ActionLimitsOptions.From(spec.ActionSpace));
+        if (on(SafetyCheck.RateLimit) && o.RateLimit is not null) _rateLimit = new RateLimitCheck(o.RateLimit);
+        if (model is not null)
+        {
+            if (on(SafetyCheck.ModelOutput)) _modelOutput = new ModelOutputCheck();
+            if (on(SafetyCheck.StateLimits) && o.StateLimits is not null) _stateLimits = new StateLimitsCheck(o.StateLimits);
+            if (on(SafetyCheck.UncertaintyVeto))
+                _uncertainty = new UncertaintyVetoCheck(o.Uncertainty, o.Uncertainty.ThresholdFor(model.Card));
+        }
+        _useModel = _modelOutput is not null || _stateLimits is not null || _uncertainty is not null;
+        _checks = new CheckCounter?[] { _inputSanity, _estop, _staleness, _actionLimits, _rateLimit, _modelOutput, _stateLimits, _uncertainty }
+            .OfType<CheckCounter>().ToArray();
+        // Always present so a non-finite action is refused even when the limit checks are disabled.
+        NonFiniteAction = _actionLimits ?? (CheckCounter)new ActionLimitsCheck(ActionLimitsOptions.From(spec.ActionSpace));
+
+        _action = new float[_actDim];
+        _lastSent = (float[])_safeAction.Clone();
+        int rows = Math.Max(1, _maxCandidates);
+        _obsRows = new float[rows * _obsDim];
+        _actRows = new float[rows * _actDim];
+        _nextRows = new float[rows * _obsDim];
+        _rewardRows = new float[rows];
+        _disRows = new float[rows];
+    }
+
+    /// <summary>
+    /// Not real-time. Builds and validates the gate for <paramref name="spec"/>. <paramref name="model"/>
+    /// enables the model checks (state limits, uncertainty veto); without it they are off.
+    /// <paramref name="estop"/> defaults to a new latch (see <see cref="EStop"/>), time to the system clock.
+    /// Throws <see cref="ArgumentException"/> naming any setting that does not fit.
+    /// </summary>
+    public static SafetyGate Create(RobotSpec spec, IEnsembleModel? model = null, SafetyGateOptions? options = null,
+                                    EStopLatch? estop = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        options = (options ?? new SafetyGateOptions()).Validate(spec, model);
+        logger ??= NullLogger.Instance;
+        var gate = new SafetyGate(spec, model, options, estop ?? new EStopLatch(), timeProvider ?? TimeProvider.System, logger);
+        SafetyAuditLog.Created(logger, spec.Id, gate.ActiveChecks.ToString(), gate.UncertaintyThreshold);
+        return gate;
+    }
+
+    public RobotSpec Spec { get; }
+    /// <summary>The latch this gate obeys; engage it from MQTT, serial, the CLI or an API.</summary>
+    public EStopLatch EStop { get; }
+    /// <summary>The checks that run, in order, each with its options and counter.</summary>
+    public IReadOnlyList<CheckCounter> Checks => _checks;
+    public SafetyChecks ActiveChecks => _checks.Aggregate(SafetyChecks.None, (s, c) => s | (SafetyChecks)(1 << (int)c.Check));
+    /// <summary>D above which the uncertainty check vetoes; NaN when that check is off.</summary>
+    public float UncertaintyThreshold => _uncertainty?.Threshold ?? float.NaN;
+    /// <summary>The last command this gate let out (the reference of the rate limit).</summary>
+    public ReadOnlySpan<float> LastSent => _lastSent;
+
+    private CheckCounter NonFiniteAction { get; }
+
+    /// <summary>
+    /// Real-time, allocation-free. See <see cref="ICommandGate.Apply"/>. Assumes the command it writes is
+    /// sent; if a command is dropped, call <see cref="Reset"/> with what the robot last received.
+    /// </summary>
+    public SafetyDecision Apply(StateBuffer state, ReadOnlySpan<float> proposed, ReadOnlySpan<float> candidates, CommandBuffer command)
+    {
+        if (proposed.Length != _actDim || command.Action.Length != _actDim || candidates.Length % _actDim != 0)
+            ThrowShape(proposed.Length, candidates.Length, command.Action.Length);
+        Interlocked.Increment(ref _ticks);
+        long seq = state.Seq;
+
+        if (_inputSanity is not null)
+        {
+            int dim = _inputSanity.FindViolation(state.Obs, out float value, out float bound);
+            if (dim >= 0) return SendSafe(command, SafetyDecision.Fallback, _inputSanity, seq, dim, value, bound);
+        }
+        if (_estop is not null)
+        {
+            if (_estop.Holds(state, out bool released))
+                return SendSafe(command, SafetyDecision.EStop, _estop, seq, -1, 1, 0);
+            if (released) Audit(new SafetyEvent(SafetyCheck.EStop, SafetyDecision.Ok, _time.GetUtcNow(), seq, -1, 0, 0));
+        }
+        if (_staleness is not null && _staleness.IsStale(state, out TimeSpan age))
+            return SendSafe(command, SafetyDecision.Fallback, _staleness, seq, -1,
+                            (float)age.TotalMilliseconds, (float)_staleness.Options.Timeout.TotalMilliseconds);
+
+        var decision = SafetyDecision.Ok;
+        Span<float> action = _action;
+        proposed.CopyTo(action);
+        if (!Limit(action, seq, report: true, ref decision))
+            return SendSafe(command, SafetyDecision.Fallback, null, seq, -1, 0, 0);
+
+        if (_useModel)
+        {
+            PredictRows(1, state.Obs, action);
+            if (RowVetoed(0, out CheckCounter? check, out int dim, out float value, out float limit))
+            {
+                decision = SelectCandidate(state.Obs, candidates) ? SafetyDecision.Vetoed : SafetyDecision.Fallback;
+                Report(check!, decision, seq, dim, value, limit);
+                if (decision == SafetyDecision.Fallback) return Send(command, _safeAction, decision);
+            }
+        }
+        return Send(command, action, decision);
+    }
+
+    /// <summary>Not real-time. A snapshot of all counters (see <see cref="SafetyCounts.Since"/> for per-episode counts).</summary>
+    public SafetyCounts Snapshot()
+    {
+        var byCheck = new long[SafetyCheckText.Count];
+        foreach (var c in _checks) byCheck[(int)c.Check] = c.Count;
+        if (_actionLimits is null) byCheck[(int)SafetyCheck.ActionLimits] = NonFiniteAction.Count;
+        var byDecision = new long[_byDecision.Length];
+        for (int i = 0; i < byDecision.Length; i++) byDecision[i] = Interlocked.Read(ref _byDecision[i]);
+        return new SafetyCounts(Interlocked.Read(ref _ticks), byCheck, byDecision, _auditQueue?.Dropped ?? 0);
+    }
+
+    /// <summary>Not real-time. Zeroes every counter.</summary>
+    public void ResetCounters()
+    {
+        foreach (var c in _checks) c.ResetCount();
+        NonFiniteAction.ResetCount();
+        Interlocked.Exchange(ref _ticks, 0);
+        for (int i = 0; i < _byDecision.Length; i++) Interlocked.Exchange(ref _byDecision[i], 0);
+    }
+
+    /// <summary>
+    /// Not real-time. Sets the rate limit's reference to what the robot last received (the safe action
+    /// when omitted, e.g. at the start of an episode).
+    /// </summary>
+    public void Reset(ReadOnlySpan<float> lastSent = default)
+    {
+        if (lastSent.IsEmpty) _safeAction.CopyTo(_lastSent);
+        else if (lastSent.Length == _actDim) lastSent.CopyTo(_lastSent);
+        else throw new ArgumentException($"safety: last sent action has {lastSent.Length} values, expected {_actDim}");
+    }
+
+    /// <summary>Hot path. Box clamp then rate limit, in place; false when the action is unusable (non-finite).</summary>
+    private bool Limit(Span<float> action, long seq, bool report, ref SafetyDecision decision)
+    {
+        if (_actionLimits is not null)
+        {
+            int dim = _actionLimits.Clamp(action, out float value, out float bound, out bool nan);
+            if (nan)
+            {
+                if (report) Report(_actionLimits, SafetyDecision.Fallback, seq, dim, value, bound);
+                return false;
+            }
+            if (dim >= 0 && report) { decision = SafetyDecision.Clamped; Report(_actionLimits, decision, seq, dim, value, bound); }
+        }
+        for (int i = 0; i < action.Length; i++)
+        {
+            if (!float.IsFinite(action[i]))
+            {
+                if (report) Report(NonFiniteAction, SafetyDecision.Fallback, seq, i, action[i], float.NaN);
+                return false;
+            }
+        }
+        if (_rateLimit is not null)
+        {
+            int dim = _rateLimit.Limit(action, _lastSent, out float delta, out float limit);
+            if (dim >= 0 && report) { decision = SafetyDecision.Clamped; Report(_rateLimit, decision, seq, dim, delta, limit); }
+        }
+        return true;
+    }
+
+    /// <summary>Hot path. Runs the model on rows [0, n) of the batch buffers, each row starting from <paramref name="obs"/>.</summary>
+    private void PredictRows(int n, ReadOnlySpan<float> obs, ReadOnlySpan<float> firstAction)
+    {
+        for (int r = 0; r < n; r++) obs.CopyTo(_obsRows.AsSpan(r * _obsDim, _obsDim));
+        if (!firstAction.IsEmpty) firstAction.CopyTo(_actRows);
+        _model!.Predict(n, _obsRows.AsSpan(0, n * _obsDim), _actRows.AsSpan(0, n * _actDim),
+                        _nextRows.AsSpan(0, n * _obsDim), _rewardRows.AsSpan(0, n), _disRows.AsSpan(0, n));
+    }
+
+    /// <summary>Hot path. Model checks on one predicted row; the first that vetoes, with its values.</summary>
+    private bool RowVetoed(int row, out CheckCounter? check, out int dim, out float value, out float limit)
+    {
+        ReadOnlySpan<float> next = _nextRows.AsSpan(row * _obsDim, _obsDim);
+        float d = _disRows[row];
+        check = null; dim = -1; value = 0; limit = 0;
+        if (_modelOutput is not null && (dim = ModelOutputCheck.FindNonFinite(next, d)) >= 0)
+        {
+            check = _modelOutput; value = dim < _obsDim ? next[dim] : d; limit = float.NaN;
+            return true;
+        }
+        if (_stateLimits is not null && (dim = _stateLimits.FindViolation(next, out limit)) >= 0)
+        {
+            check = _stateLimits; value = next[dim];
+            return true;
+        }
+        dim = -1;
+        if (_uncertainty is not null && _uncertainty.Vetoes(d))
+        {
+            check = _uncertainty; value = d; limit = _uncertainty.Threshold;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Hot path. Limits each candidate like the proposal (silently), predicts them in one batch, and puts
+    /// the passing one with the lowest disagreement (earliest on ties) into <see cref="_action"/>.
+    /// </summary>
+    private bool SelectCandidate(ReadOnlySpan<float> obs, ReadOnlySpan<float> candidates)
+    {
+        int k = Math.Min(candidates.Length / _actDim, _maxCandidates);
+        int n = 0;
+        var ignored = SafetyDecision.Ok;
+        for (int j = 0; j < k; j++)
+        {
+            Span<float> row = _actRows.AsSpan(n * _actDim, _actDim);
+            candidates.Slice(j * _actDim, _actDim).CopyTo(row);
+            if (Limit(row, 0, report: false, ref ignored)) n++;
+        }
+        if (n == 0) return false;
+        PredictRows(n, obs, default);
+        int best = -1;
+        float bestD = float.PositiveInfinity;
+        for (int r = 0; r < n; r++)
+        {
+            if (RowVetoed(r, out _, out _, out _, out _)) continue;
+            float d = _disRows[r];
+            if (best < 0 || d < bestD) { best = r; bestD = d; }
+        }
+        if (best < 0) return false;
+        _actRows.AsSpan(best * _actDim, _actDim).CopyTo(_action);
+        return true;
+    }
+
+    private SafetyDecision SendSafe(CommandBuffer command, SafetyDecision decision, CheckCounter? check, long seq, int dim, float value, float limit)
+    {
+        if (check is not null) Report(check, decision, seq, dim, value, limit);
+        return Send(command, _safeAction, decision);
+    }
+
+    private SafetyDecision Send(CommandBuffer command, ReadOnlySpan<float> action, SafetyDecision decision)
+    {
+        action.CopyTo(command.Action);
+        action.CopyTo(_lastSent);
+        command.Safety = decision;
+        Interlocked.Increment(ref _byDecision[(int)decision]);
+        return decision;
+    }
+
+    /// <summary>
+    /// Not real-time. Writes queued audit events to the logger (queued mode; a no-op inline). Returns how
+    /// many were written. Safe to call from any thread.
+    /// </summary>
+    public int DrainAudit()
+    {
+        if (_auditQueue is null) return 0;
+        int n = 0;
+        lock (_drainLock)
+        {
+            while (_auditQueue.TryDequeue(out var e)) { Write(e); n++; }
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// Not real-time. Drains the audit queue every <paramref name="interval"/> (on the gate's TimeProvider)
+    /// until cancelled, then once more. Run it on a background task in queued mode.
+    /// </summary>
+    public async Task RunAuditPumpAsync(TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false)) DrainAudit();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally { DrainAudit(); }
+    }
+
+    /// <summary>Hot path: counts the check and records the event.</summary>
+    private void Report(CheckCounter check, SafetyDecision decision, long seq, int dim, float value, float limit)
+    {
+        check.Hit();
+        if (_auditQueue is not null || _logger.IsEnabled(LogLevel.Warning))
+            Audit(new SafetyEvent(check.Check, decision, _time.GetUtcNow(), seq, dim, value, limit));
+    }
+
+    /// <summary>Hot path: queues the event, or logs it now in inline mode (formatted only when the logger is enabled).</summary>
+    private void Audit(in SafetyEvent e)
+    {
+        if (_auditQueue is not null) _auditQueue.Enqueue(e);
+        else Write(e);
+    }
+
+    private void Write(in SafetyEvent e)
+    {
+        if (e.IsEStopRelease) SafetyAuditLog.EStopReleased(_logger, e.Time, e.StateSeq);
+        else SafetyAuditLog.CheckActed(_logger, e.Check, e.Decision, e.Time, e.StateSeq, e.Dim, e.Value, e.Limit);
+    }
+
+    private void ThrowShape(int proposed, int candidates, int command) =>
+        throw new ArgumentException(
+            $"safety: proposed action has {proposed} values, command {command}, candidates {candidates} (must be multiples of {_actDim})");
+}

@@ -1,0 +1,65 @@
+using Robotics.Safety.Checks;
+using Robotics.Safety.Tests.Fakes;
+using static Robotics.Safety.Tests.GateHarness;
+
+namespace Robotics.Safety.Tests;
+
+public class OptionsValidationTests
+{
+    private static string Error(SafetyGateOptions o, Core.Models.IEnsembleModel? model = null) =>
+        Assert.Throws<ArgumentException>(() => SafetyGate.Create(PendulumSpec(), model, o)).Message;
+
+    [Fact]
+    public void Create_Rejects_RateLimitOfWrongLength() =>
+        Assert.Contains("needs 1 values", Error(new() { RateLimit = new RateLimitOptions([0.1f, 0.1f]) }));
+
+    [Fact]
+    public void Create_Rejects_NonPositiveRateLimit() =>
+        Assert.Contains("must be > 0", Error(new() { RateLimit = new RateLimitOptions([0f]) }));
+
+    [Fact]
+    public void Create_Rejects_StateLimitsWithoutModel() =>
+        Assert.Contains("no model", Error(new() { StateLimits = new StateLimitsOptions([-1f, -1f, -3f], [1f, 1f, 3f]) }));
+
+    [Fact]
+    public void Create_Rejects_InvertedSafeSet() =>
+        Assert.Contains("invalid bounds", Error(new() { StateLimits = new StateLimitsOptions([-1f, -1f, 3f], [1f, 1f, -3f]) },
+                                                FakeEnsembleModel.ActionMagnitude(3, 1, 1.0)));
+
+    [Fact]
+    public void Create_Rejects_NonPositiveThresholdFactor() =>
+        Assert.Contains("threshold factor", Error(new() { Uncertainty = new UncertaintyVetoOptions(0) }));
+
+    [Fact]
+    public void Create_Rejects_UncalibratedCard() =>
+        Assert.Contains("disagreement_p99", Error(new(), FakeEnsembleModel.ActionMagnitude(3, 1, 0.0)));
+
+    [Fact]
+    public void Create_Rejects_ModelOfOtherDimensions() =>
+        Assert.Contains("obs 4", Error(new(), FakeEnsembleModel.ActionMagnitude(4, 1, 1.0)));
+
+    [Fact]
+    public void Create_Rejects_ActionLimitsWiderThanSpaceOrExcludingSafeAction()
+    {
+        Assert.Contains("wider", Error(new() { ActionLimits = new ActionLimitsOptions([-3f], [2f]) }));
+        Assert.Contains("safe action", Error(new() { ActionLimits = new ActionLimitsOptions([0.5f], [2f]) }));
+    }
+
+    [Fact]
+    public void Create_Rejects_NonPositiveStalenessTimeout() =>
+        Assert.Contains("timeout", Error(new() { Staleness = new StalenessOptions(TimeSpan.Zero) }));
+
+    [Fact]
+    public void Create_RunsOnlyChecksThatHaveWhatTheyNeed()
+    {
+        var noModel = SafetyGate.Create(PendulumSpec());
+        Assert.Equal(SafetyChecks.InputSanity | SafetyChecks.EStop | SafetyChecks.Staleness | SafetyChecks.ActionLimits,
+                     noModel.ActiveChecks);
+        var withModel = SafetyGate.Create(PendulumSpec(), FakeEnsembleModel.ActionMagnitude(3, 1, 1.0),
+                                          new SafetyGateOptions { RateLimit = new([0.5f]) });
+        Assert.Equal(SafetyChecks.All & ~SafetyChecks.StateLimits, withModel.ActiveChecks);
+        Assert.Equal(new[] { SafetyCheck.InputSanity, SafetyCheck.EStop, SafetyCheck.Staleness, SafetyCheck.ActionLimits,
+                             SafetyCheck.RateLimit, SafetyCheck.ModelOutput, SafetyCheck.UncertaintyVeto },
+                     withModel.Checks.Select(c => c.Check));
+    }
+}
