@@ -92,6 +92,27 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
+    public void ExportedModel_LoadsInTheRuntimesWorldModel_WithMatchingPredictions()
+    {
+        const int n = 8;
+        var rng = new Random(2);
+        float[] obs = Enumerable.Range(0, n * 3).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] act = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        var expected = _m.Model.Predict(obs, act, n);
+
+        using var runtimeModel = Robotics.Runtime.Models.OnnxWorldModel.Load(_m.Path, new Pendulum().ToSpec("test"));
+        var next = new float[n * 3];
+        var reward = new float[n];
+        var disagreement = new float[n];
+        runtimeModel.Predict(n, obs, act, next, reward, disagreement);
+
+        Assert.Equal(3, runtimeModel.Members);
+        AssertClose("next_obs", expected.NextObs, next);
+        AssertClose("reward", expected.Reward, reward);
+        AssertClose("disagreement", expected.Disagreement, disagreement);
+    }
+
+    [Fact]
     public void ExportedModel_PassesPythonOnnxFullCheck()
     {
         Assert.Equal("ok 8 17", PythonOnnxChecker.Check(_m.Path));
