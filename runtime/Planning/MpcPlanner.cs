@@ -58,6 +58,9 @@ public abstract class MpcPlanner : IPlanner
     protected float[] PlanBuffer { get; }
     protected int CandidateCapacity => _candidates.Length / Math.Max(ActDim, 1);
 
+    /// <summary>Not real-time. Scores candidates with one fused rollout call per iteration from now on.</summary>
+    public void UseFusedRollout(IRolloutModel rollout) => Scorer.UseFusedRollout(rollout);
+
     public virtual void Reset()
     {
         CenterPlan();
@@ -75,6 +78,13 @@ public abstract class MpcPlanner : IPlanner
         Optimize(obs);
         FirstAction(action);
         action.CopyTo(Scorer.LastSent);
+    }
+
+    /// <summary>Not real-time. Installs a plan to warm-start the next <see cref="Act"/> from (tests, hand-over).</summary>
+    internal void LoadPlan(ReadOnlySpan<float> plan)
+    {
+        plan.CopyTo(PlanBuffer);
+        _warm = true;
     }
 
     /// <summary>Hot path. One full optimisation from <paramref name="obs"/>; leaves the result in the plan.</summary>

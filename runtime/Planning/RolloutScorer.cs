@@ -20,6 +20,7 @@ public sealed class RolloutScorer
     private readonly Random _rng;
     private readonly int _obsDim, _actDim, _horizon;
     private readonly float[] _prevActions, _nextMember, _lastSent;
+    private IRolloutModel? _fused;
 
     public RolloutScorer(IBatchedWorldModel model, IReadOnlyList<ICostTerm> costs, int horizon, int maxParticles,
                          ParticleMode mode, Random rng)
@@ -43,12 +44,37 @@ public sealed class RolloutScorer
     public Span<float> LastSent => _lastSent;
 
     /// <summary>
+    /// Not real-time. From now on score each batch with one call of <paramref name="rollout"/> (the fused
+    /// rollout graph), which must have been built for this horizon and the same cost terms (see
+    /// RolloutCosts). Only the "average" particle mode is fused; TS-1 keeps the step-by-step path.
+    /// </summary>
+    public void UseFusedRollout(IRolloutModel rollout)
+    {
+        if (_mode != ParticleMode.Average)
+            throw new ArgumentException($"planner: the fused rollout averages members; particle mode {_mode} needs the step-by-step path");
+        if (rollout.Horizon != _horizon || rollout.ObsDim != _obsDim || rollout.ActDim != _actDim)
+            throw new ArgumentException($"planner: rollout model is horizon {rollout.Horizon}, obs {rollout.ObsDim}, act {rollout.ActDim}; planner is {_horizon}, {_obsDim}, {_actDim}");
+        if (rollout.MaxBatch * _actDim < _prevActions.Length)
+            throw new ArgumentException($"planner batch of {_prevActions.Length / _actDim} exceeds the rollout model's max batch {rollout.MaxBatch}");
+        _fused = rollout;
+    }
+
+    /// <summary>True when batches are scored by a fused rollout model.</summary>
+    public bool IsFused => _fused is not null;
+
+    /// <summary>
     /// Hot path, allocation-free. Scores <paramref name="count"/> sequences (layout [count, H, act_dim])
     /// from observation <paramref name="obs0"/>; writes <paramref name="cost"/> [count].
     /// </summary>
     public void Score(ReadOnlySpan<float> obs0, ReadOnlySpan<float> sequences, int count, Span<float> cost)
     {
         int o = _obsDim, a = _actDim, h = _horizon;
+        if (_fused is not null)
+        {
+            _fused.Score(obs0, sequences, count, _lastSent, cost);
+            ReplaceNonFinite(cost, count);
+            return;
+        }
         Span<float> obsIn = _model.ObsInput(count);
         Span<float> prev = _prevActions.AsSpan(0, count * a);
         for (int p = 0; p < count; p++)
@@ -70,6 +96,11 @@ public sealed class RolloutScorer
             actIn.CopyTo(prev);
             next.CopyTo(obsIn);
         }
+        ReplaceNonFinite(cost, count);
+    }
+
+    private static void ReplaceNonFinite(Span<float> cost, int count)
+    {
         for (int p = 0; p < count; p++)
             if (!float.IsFinite(cost[p])) cost[p] = InvalidCost;
     }

@@ -1,0 +1,39 @@
+using Robotics.Core.Models;
+using Robotics.Core.Onnx.Ensemble;
+using Robotics.Runtime.Planning.Costs;
+
+namespace Robotics.Runtime.Models;
+
+/// <summary>
+/// Maps a planner's <see cref="CostSettings"/> onto the cost a fused rollout graph computes, so the fused and
+/// step-by-step paths sum the same terms. Environments whose analytic cost has an ONNX form are listed here.
+/// </summary>
+public static class RolloutCosts
+{
+    /// <summary>The ONNX form of an environment's analytic cost, or null when it has none.</summary>
+    public static IGraphCost? GraphCostFor(string envId) => envId switch
+    {
+        "pendulum" => new PendulumGraphCost(),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Not real-time. The rollout cost equal to <paramref name="settings"/>.Build(analytic, ...), or null when
+    /// the analytic cost in use has no ONNX form (then planners keep the step-by-step path).
+    /// </summary>
+    public static RolloutCostOptions? For(CostSettings settings, string envId, IAnalyticCost? analytic)
+    {
+        IGraphCost? graphCost = null;
+        if (analytic is not null && !settings.PreferLearnedReward)
+        {
+            graphCost = GraphCostFor(envId);
+            if (graphCost is null) return null;
+        }
+        return new RolloutCostOptions
+        {
+            Analytic = graphCost,
+            UncertaintyLambda = settings.UncertaintyLambda,
+            ActionRateWeight = settings.ActionRateWeight,
+        }.Validate();
+    }
+}

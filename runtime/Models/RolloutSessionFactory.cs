@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Robotics.Runtime.Models;
+
+/// <summary>
+/// ONNX Runtime sessions for rollout and benchmark graphs: the world model's session settings (sequential,
+/// all graph optimisations, no spinning workers on shared cores) and its execution-provider choice.
+/// </summary>
+internal static class RolloutSessionFactory
+{
+    /// <summary>Not real-time. Throws <see cref="InvalidDataException"/> when the bytes are not a loadable model.</summary>
+    public static (InferenceSession Session, string Provider) Create(byte[] onnx, string name, WorldModelOptions options, ILogger logger)
+    {
+        using var so = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        string provider = ExecutionProviderSelector.Configure(so, options.Provider, logger);
+        try { return (new InferenceSession(onnx, so), provider); }
+        catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{name}' is not a loadable ONNX model: {e.Message}", e); }
+    }
+}
