@@ -8,4 +8,5 @@ root.Subcommands.Add(Robotics.Trainer.Cli.TrainCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.PetsCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.EvaluateCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
 return CliApp.Run(root, args);
