@@ -29,7 +29,8 @@ public static class EnsembleRolloutGraph
         OnnxValue rows = g.Slice(g.Shape(actions), [0], [1], [0]);
         OnnxValue obs = g.Expand(g.Unsqueeze(obs0, 0), g.Concat(0, rows, g.ConstInt64(p.ObsDim)));
         OnnxValue prev = g.Unsqueeze(lastAction, 0);
-        OnnxValue lambda = g.Const(cost.UncertaintyLambda), rate = g.Const(cost.ActionRateWeight);
+        OnnxValue lambda = cost.UncertaintyLambda > 0 ? g.Const(cost.UncertaintyLambda) : OnnxValue.None;
+        OnnxValue rate = cost.ActionRateWeight > 0 ? g.Const(cost.ActionRateWeight) : OnnxValue.None;
         OnnxValue total = OnnxValue.None, dSum = OnnxValue.None;
 
         for (int t = 0; t < horizon; t++)
