@@ -12,15 +12,19 @@ public sealed class SafetyCounts
     private readonly long[] _byCheck;
     private readonly long[] _byDecision;
 
-    internal SafetyCounts(long ticks, long[] byCheck, long[] byDecision)
+    internal SafetyCounts(long ticks, long[] byCheck, long[] byDecision, long auditDropped = 0)
     {
         Ticks = ticks;
+        AuditDropped = auditDropped;
         _byCheck = byCheck;
         _byDecision = byDecision;
     }
 
     /// <summary>Commands decided (calls to Apply).</summary>
     public long Ticks { get; }
+
+    /// <summary>Audit events lost because the queue was full (queued audit mode only).</summary>
+    public long AuditDropped { get; }
 
     /// <summary>Times <paramref name="check"/> acted (clamped, vetoed or replaced a command).</summary>
     public long this[SafetyCheck check] => _byCheck[(int)check];
@@ -38,7 +42,7 @@ public sealed class SafetyCounts
         var d = new long[_byDecision.Length];
         for (int i = 0; i < c.Length; i++) c[i] = _byCheck[i] - earlier._byCheck[i];
         for (int i = 0; i < d.Length; i++) d[i] = _byDecision[i] - earlier._byDecision[i];
-        return new SafetyCounts(Ticks - earlier.Ticks, c, d);
+        return new SafetyCounts(Ticks - earlier.Ticks, c, d, AuditDropped - earlier.AuditDropped);
     }
 
     /// <summary>One line for an episode summary, e.g. "200 commands: ok 190, clamped 6, ... | rate_limit 6, ...".</summary>
@@ -51,6 +55,7 @@ public sealed class SafetyCounts
         sb.Append(" | checks:");
         for (int i = 0; i < _byCheck.Length; i++)
             sb.Append(i == 0 ? " " : ", ").Append(((SafetyCheck)i).ToWire()).Append(' ').Append(_byCheck[i]);
+        if (AuditDropped > 0) sb.Append(" | audit dropped ").Append(AuditDropped);
         return sb.ToString();
     }
 }

@@ -10,7 +10,8 @@
 //   6. UncertaintyVeto  D(s, a) > card p99 x factor                -> veto
 // A veto replaces the action with the planner candidate of lowest D that passes 4-6 (one batched
 // Predict; "vetoed"), else the safe action ("fallback"). The safe action is never rate-limited.
-// Every check that acts is counted and logged (event 6001); the decision goes to CommandBuffer.Safety.
+// Every check that acts is counted and logged (event 6001; inline, or queued and drained off the loop);
+// the decision goes to CommandBuffer.Safety.
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Models;
@@ -32,6 +33,8 @@ public sealed class SafetyGate : ICommandGate
     private readonly IEnsembleModel? _model;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SafetyEventQueue? _auditQueue;
+    private readonly Lock _drainLock = new();
 
     private readonly InputSanityCheck? _inputSanity;
     private readonly EStopCheck? _estop;
@@ -63,6 +66,7 @@ public sealed class SafetyGate : ICommandGate
         _actDim = spec.ActionSpace.Dimension;
         _safeAction = (float[])spec.SafeAction.Clone();
         _maxCandidates = o.MaxCandidates;
+        if (o.Audit.Mode == SafetyAuditMode.Queued) _auditQueue = new SafetyEventQueue(o.Audit.QueueCapacity);
         bool on(SafetyCheck c) => o.Enabled.Includes(c);
 
         if (on(SafetyCheck.InputSanity)) _inputSanity = new InputSanityCheck(spec.ObservationSpace, o.InputSanity);
@@ -142,7 +146,7 @@ public sealed class SafetyGate : ICommandGate
         {
             if (_estop.Holds(state, out bool released))
                 return SendSafe(command, SafetyDecision.EStop, _estop, seq, -1, 1, 0);
-            if (released && _logger.IsEnabled(LogLevel.Warning)) SafetyAuditLog.EStopReleased(_logger, _time.GetUtcNow(), seq);
+            if (released) Audit(new SafetyEvent(SafetyCheck.EStop, SafetyDecision.Ok, _time.GetUtcNow(), seq, -1, 0, 0));
         }
         if (_staleness is not null && _staleness.IsStale(state, out TimeSpan age))
             return SendSafe(command, SafetyDecision.Fallback, _staleness, seq, -1,
@@ -175,7 +179,7 @@ public sealed class SafetyGate : ICommandGate
         if (_actionLimits is null) byCheck[(int)SafetyCheck.ActionLimits] = NonFiniteAction.Count;
         var byDecision = new long[_byDecision.Length];
         for (int i = 0; i < byDecision.Length; i++) byDecision[i] = Interlocked.Read(ref _byDecision[i]);
-        return new SafetyCounts(Interlocked.Read(ref _ticks), byCheck, byDecision);
+        return new SafetyCounts(Interlocked.Read(ref _ticks), byCheck, byDecision, _auditQueue?.Dropped ?? 0);
     }
 
     /// <summary>Not real-time. Zeroes every counter.</summary>
@@ -306,12 +310,55 @@ public sealed class SafetyGate : ICommandGate
         return decision;
     }
 
-    /// <summary>Hot path: counts the check and logs the event (formatted only when the logger is enabled).</summary>
+    /// <summary>
+    /// Not real-time. Writes queued audit events to the logger (queued mode; a no-op inline). Returns how
+    /// many were written. Safe to call from any thread.
+    /// </summary>
+    public int DrainAudit()
+    {
+        if (_auditQueue is null) return 0;
+        int n = 0;
+        lock (_drainLock)
+        {
+            while (_auditQueue.TryDequeue(out var e)) { Write(e); n++; }
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// Not real-time. Drains the audit queue every <paramref name="interval"/> (on the gate's TimeProvider)
+    /// until cancelled, then once more. Run it on a background task in queued mode.
+    /// </summary>
+    public async Task RunAuditPumpAsync(TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false)) DrainAudit();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally { DrainAudit(); }
+    }
+
+    /// <summary>Hot path: counts the check and records the event.</summary>
     private void Report(CheckCounter check, SafetyDecision decision, long seq, int dim, float value, float limit)
     {
         check.Hit();
-        if (_logger.IsEnabled(LogLevel.Warning))
-            SafetyAuditLog.CheckActed(_logger, check.Check, decision, _time.GetUtcNow(), seq, dim, value, limit);
+        if (_auditQueue is not null || _logger.IsEnabled(LogLevel.Warning))
+            Audit(new SafetyEvent(check.Check, decision, _time.GetUtcNow(), seq, dim, value, limit));
+    }
+
+    /// <summary>Hot path: queues the event, or logs it now in inline mode (formatted only when the logger is enabled).</summary>
+    private void Audit(in SafetyEvent e)
+    {
+        if (_auditQueue is not null) _auditQueue.Enqueue(e);
+        else Write(e);
+    }
+
+    private void Write(in SafetyEvent e)
+    {
+        if (e.IsEStopRelease) SafetyAuditLog.EStopReleased(_logger, e.Time, e.StateSeq);
+        else SafetyAuditLog.CheckActed(_logger, e.Check, e.Decision, e.Time, e.StateSeq, e.Dim, e.Value, e.Limit);
     }
 
     private void ThrowShape(int proposed, int candidates, int command) =>

@@ -1,5 +1,6 @@
 using Robotics.Core.Models;
 using Robotics.Core.Robots;
+using Robotics.Safety.Audit;
 using Robotics.Safety.Checks;
 
 namespace Robotics.Safety;
@@ -28,6 +29,8 @@ public sealed record SafetyGateOptions
     /// Must not exceed the batch the model was prepared for.
     /// </summary>
     public int MaxCandidates { get; init; } = 64;
+    /// <summary>Inline logging (default) or a queue drained off the control loop.</summary>
+    public SafetyAuditOptions Audit { get; init; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that does not fit the robot or model.</summary>
     public SafetyGateOptions Validate(RobotSpec spec, IEnsembleModel? model)
@@ -43,6 +46,7 @@ public sealed record SafetyGateOptions
         RateLimit?.Validate(actDim);
         StateLimits?.Validate(obsDim);
         Uncertainty.Validate();
+        Audit.Validate();
         if (model is not null)
         {
             if (model.ObsDim != obsDim || model.ActDim != actDim)

@@ -6,4 +6,5 @@ var root = new RootCommand("robotics-sim: simulated robots with Gymnasium semant
 // Each verb lives in Cli/<Verb>Command.cs and exposes `static Command Create()`; add one line per verb.
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 return CliApp.Run(root, args);

@@ -3,4 +3,6 @@ using Robotics.Core.Cli;
 
 var root = new RootCommand("robotics-train: collect robot data, learn world models (PETS ensembles) and export them to ONNX.");
 // Each verb lives in Cli/<Verb>Command.cs and exposes `static Command Create()`; add one line per verb.
+root.Subcommands.Add(Robotics.Trainer.Cli.CollectCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.TrainCommand.Create());
 return CliApp.Run(root, args);

@@ -4,16 +4,25 @@ namespace Robotics.Core.Episodes;
 
 /// <summary>
 /// fsync of a directory, which makes a rename inside it durable. .NET has no API for it, so this calls
-/// open/fsync/close from libc on Unix; elsewhere it does nothing (NTFS journals renames itself).
+/// open/fsync/close from libc on Linux; elsewhere it does nothing (the rename is still atomic, only its
+/// durability across a power loss is left to the file system).
 /// </summary>
 internal static partial class DirectorySync
 {
-    private const int ORdOnly = 0, ODirectory = 0x10000; // Linux x64/arm64 values
+    private const int ORdOnly = 0; // the same on every Linux architecture, unlike O_DIRECTORY
 
     public static void Fsync(string directory)
     {
         if (!OperatingSystem.IsLinux()) return;
-        int fd = Open(directory, ORdOnly | ODirectory);
+        int fd;
+        try
+        {
+            fd = Open(directory, ORdOnly);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return; // an unusual libc: the rename stays atomic, only power-loss durability is not forced
+        }
         if (fd < 0)
             throw new IOException($"cannot open directory '{directory}' to fsync it (errno {Marshal.GetLastPInvokeError()})");
         try

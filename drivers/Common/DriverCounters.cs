@@ -7,7 +7,7 @@ namespace Robotics.Drivers.Common;
 public sealed class DriverCounters
 {
     internal long _statesAccepted, _statesRejected, _commandsSent, _commandsDropped, _reconnects,
-        _disconnects, _framesDropped, _badCrc, _seqGaps, _staleEvents, _estopMessages;
+        _disconnects, _framesDropped, _badCrc, _seqGaps, _staleEvents, _estopMessages, _commandsRejected;
 
     /// <summary>States that passed validation and became readable.</summary>
     public long StatesAccepted => Interlocked.Read(ref _statesAccepted);
@@ -28,7 +28,15 @@ public sealed class DriverCounters
     public long StaleEvents => Interlocked.Read(ref _staleEvents);
     public long EStopMessages => Interlocked.Read(ref _estopMessages);
 
+    /// <summary>Robot side: commands that were malformed, had the wrong length or a non-finite action.</summary>
+    public long CommandsRejected => Interlocked.Read(ref _commandsRejected);
+
     internal void Inc(ref long counter) => Interlocked.Increment(ref counter);
+
+    /// <summary>Robot side: counts a rejected command; returns the count so far.</summary>
+    public long RecordCommandRejected() => Interlocked.Increment(ref _commandsRejected);
+    public void RecordFrameDropped() => Interlocked.Increment(ref _framesDropped);
+    public void RecordEStopMessage() => Interlocked.Increment(ref _estopMessages);
 
     public override string ToString() =>
         $"states {StatesAccepted} accepted / {StatesRejected} rejected, commands {CommandsSent} sent / {CommandsDropped} dropped, " +

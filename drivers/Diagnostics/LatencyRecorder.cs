@@ -11,6 +11,9 @@ public sealed class LatencyRecorder(int capacity, long timestampFrequency)
 
     public int Count => Math.Min(Volatile.Read(ref _count), _ticks.Length);
 
+    /// <summary>Forgets all samples (e.g. after a warm-up). Not thread-safe against concurrent Record.</summary>
+    public void Clear() => Volatile.Write(ref _count, 0);
+
     /// <summary>Hot path, allocation-free.</summary>
     public void Record(long ticks)
     {

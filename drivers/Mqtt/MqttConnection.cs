@@ -44,7 +44,12 @@ public sealed class MqttConnection : IAsyncDisposable
         _reconnect = ReconnectPipeline.Create(options.Reconnect, time, logger, $"mqtt {options.Host}:{options.Port}");
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            onMessage(e.ApplicationMessage);
+            try { onMessage(e.ApplicationMessage); }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A handler bug must not tear down MQTTnet's receive loop (and with it the session).
+                _logger.LogError("mqtt: handling a message on '{Topic}' failed: {Error}", e.ApplicationMessage.Topic, ex.Message);
+            }
             return Task.CompletedTask;
         };
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -53,6 +58,9 @@ public sealed class MqttConnection : IAsyncDisposable
     private Func<MqttConnection, CancellationToken, Task>? OnConnected { get; }
 
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>The client id the broker assigned (MQTT 5, when we sent none); null otherwise.</summary>
+    public string? AssignedClientId { get; private set; }
 
     /// <summary>Adds a subscription, applied on every (re)connect. Call before <see cref="ConnectAsync"/>.</summary>
     public void Subscribe(string topic, MqttQualityOfServiceLevel qos) =>
@@ -110,7 +118,8 @@ public sealed class MqttConnection : IAsyncDisposable
         if (_client.IsConnected) return;
         try
         {
-            await _client.ConnectAsync(_clientOptions, ct);
+            var result = await _client.ConnectAsync(_clientOptions, ct);
+            AssignedClientId = result.AssignedClientIdentifier;
             if (_subscriptions.Count > 0)
             {
                 var sub = new MqttClientSubscribeOptions();

@@ -72,7 +72,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
 
     public DriverCounters Counters { get; } = new();
     public MqttTopics Topics => _topics;
-    /// <summary>The robot's retained status says "online" (false after its last will fired).</summary>
+    /// <summary>The robot's retained status says "online" or "estop" (false after its last will fired).</summary>
     public bool RobotOnline => _robotOnline;
     public bool IsConnected => _connection.IsConnected;
     /// <summary>The spec learnt in Configure; null before.</summary>
@@ -279,7 +279,9 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
 
     private void OnStatus(in ReadOnlySequence<byte> payload)
     {
-        bool online = payload.Length == 6 && payload.FirstSpan.Length == 6 && payload.FirstSpan.SequenceEqual("online"u8);
+        // "online" or "estop" (online, stopped); "offline", empty or anything else counts as gone.
+        var text = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
+        bool online = text.SequenceEqual("online"u8) || text.SequenceEqual("estop"u8);
         if (online != _robotOnline) _logger.LogInformation("mqtt driver: robot status {Status}", online ? "online" : "offline");
         _robotOnline = online;
     }

@@ -176,8 +176,9 @@ public sealed class SerialLink : IDisposable
                 transport.Write(wire[..n]);
                 if (type == FrameType.Command) _counters.Inc(ref _counters._commandsSent);
             }
-            catch (Exception e) when (e is IOException or TimeoutException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Any failure of the device (gone, timed out, unsupported) faults the link; the reader reopens it.
                 if (type == FrameType.Command) _counters.Inc(ref _counters._commandsDropped);
                 Fault(e);
             }
@@ -202,10 +203,11 @@ public sealed class SerialLink : IDisposable
                 int n = transport.Read(buffer);
                 if (n > 0) _decoder.Feed(buffer.AsSpan(0, n), onFrame);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 if (ct.IsCancellationRequested) return;
                 Fault(e);
+                ct.WaitHandle.WaitOne(10);
             }
         }
     }
@@ -213,7 +215,13 @@ public sealed class SerialLink : IDisposable
     private void OnFrame(FrameType type, uint seq, ReadOnlySpan<byte> payload)
     {
         Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
-        _onFrame(type, seq, payload);
+        try { _onFrame(type, seq, payload); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in a handler must not kill the reader thread (and with it the robot link).
+            _counters.Inc(ref _counters._framesDropped);
+            _logger.LogError("serial: handling a {Type} frame failed: {Error}", type, e.Message);
+        }
     }
 
     private void Fault(Exception e)

@@ -1,20 +1,21 @@
 using System.Diagnostics;
-using Microsoft.Win32.SafeHandles;
 
 namespace Robotics.Drivers.Serial;
 
 /// <summary>
 /// Linux fast path: configures the tty with <c>stty</c> (raw, no echo, VMIN=0/VTIME=1 so a read returns
-/// within 100 ms even when idle) and reads/writes its file descriptor with RandomAccess. A write is one
-/// write(2), without System.IO.Ports' 1 ms polling loop, and closing cannot hang on a vanished device.
+/// within 100 ms even when idle) and reads/writes it through unbuffered FileStreams, one descriptor for
+/// each direction so the reader and writer threads share no state. A write is one write(2), without
+/// System.IO.Ports' 1 ms polling loop, and closing cannot hang on a vanished device.
 /// </summary>
 public sealed class TtyFileTransport : ISerialTransport
 {
-    private readonly SafeFileHandle _handle;
+    private readonly FileStream _reader, _writer;
 
-    private TtyFileTransport(SafeFileHandle handle, string description)
+    private TtyFileTransport(FileStream reader, FileStream writer, string description)
     {
-        _handle = handle;
+        _reader = reader;
+        _writer = writer;
         Description = description;
     }
 
@@ -25,17 +26,19 @@ public sealed class TtyFileTransport : ISerialTransport
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("the tty fast path needs Linux; use SerialIo.SerialPort");
         if (!File.Exists(path)) throw new FileNotFoundException($"serial: no such device {path}", path);
         Stty(path, baud);
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-        return new TtyFileTransport(handle, $"{path} (tty fd, {baud} baud)");
+        var reader = new FileStream(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), FileAccess.Read, bufferSize: 0);
+        var writer = new FileStream(File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite), FileAccess.Write, bufferSize: 0);
+        return new TtyFileTransport(reader, writer, $"{path} (tty fd, {baud} baud)");
     }
 
-    public void Write(ReadOnlySpan<byte> data) => RandomAccess.Write(_handle, data, 0);
+    public void Write(ReadOnlySpan<byte> data) => _writer.Write(data);
 
-    public int Read(Span<byte> buffer) => RandomAccess.Read(_handle, buffer, 0);
+    public int Read(Span<byte> buffer) => _reader.Read(buffer);
 
     public bool Close(TimeSpan timeout)
     {
-        _handle.Dispose();
+        _writer.Dispose();
+        _reader.Dispose();
         return true;
     }
 

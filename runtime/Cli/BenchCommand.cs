@@ -15,10 +15,11 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Benchmarks: gemm (practical float32 peak), loop (tick latency, allocations), planner (plan time).");
+        var bench = new Command("bench", "Benchmarks: gemm (practical float32 peak), loop (tick latency, allocations), planner (plan time), latency (state -> command over MQTT and serial).");
         bench.Subcommands.Add(Gemm());
         bench.Subcommands.Add(LoopCmd());
         bench.Subcommands.Add(Planner());
+        bench.Subcommands.Add(BenchLatencyCommand.Create());
         return bench;
     }
 

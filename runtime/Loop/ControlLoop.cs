@@ -31,8 +31,8 @@ public sealed class ControlLoop
     private long _lastSeq = long.MinValue;
     private long _lastTickStart;
     private double _prevTime, _return;
-    private bool _pending, _prevVetoed, _ended, _cut;
-    private int _steps, _vetoes;
+    private bool _fresh, _pending, _prevVetoed, _ended, _cut;
+    private int _steps, _interventions;
 
     public ControlLoop(IRobotDriver driver, RobotSpec spec, IPolicy policy, ICommandGate gate,
                        ControlLoopOptions options, TimeProvider time, ILogger? logger = null)
@@ -86,33 +86,39 @@ public sealed class ControlLoop
             else if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)) ThrowNoState();
         }
         var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
-            _vetoes, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
+            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
         if (sink is not null && report.Transitions is { } e) sink.Write(e);
         _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
         return report;
     }
 
-    /// <summary>Not real-time. Gets the first state of a new episode and clears per-episode state.</summary>
+    /// <summary>
+    /// Not real-time. Gets the first state of a new episode and clears per-episode state. A robot whose
+    /// latest state ends an episode (left so by this or another loop) is sent the safe action through the
+    /// gate first, which makes a simulated robot reset.
+    /// </summary>
     public async Task StartEpisodeAsync(CancellationToken ct)
     {
-        bool haveState = _lastSeq != long.MinValue;
-        if (haveState && (_state.Terminated || _state.Truncated))
+        if (_lastSeq == long.MinValue) await ReadNextStateAsync(ct).ConfigureAwait(false);
+        // After an episode this loop cut, carry on from the newest state (lock-step robots send none unasked).
+        else if (_driver.TryRead(_state, _lastSeq)) _lastSeq = _state.Seq;
+        for (int attempt = 0; _state.Terminated || _state.Truncated; attempt++)
         {
-            // A finished simulated episode resets on the next command, which it does not apply.
+            if (attempt > 1) throw new InvalidOperationException($"robot '{_spec.Id}' did not start a new episode after a reset command");
             _gate.Apply(_state, _spec.SafeAction, ReadOnlySpan<float>.Empty, _command);
             _command.Seq++;
             _command.StateSeq = _state.Seq;
             _driver.Write(_command);
+            await ReadNextStateAsync(ct).ConfigureAwait(false);
         }
-        if (!await _driver.WaitForStateAsync(haveState ? _lastSeq : long.MinValue, _options.StateTimeout, ct).ConfigureAwait(false))
-            ThrowNoState();
         _policy.Reset();
         _recorder.Clear();
         _timings.Clear();
+        _fresh = true;
         _pending = false;
         _ended = false;
         _cut = false;
-        _steps = 0; _vetoes = 0; _return = 0;
+        _steps = 0; _interventions = 0; _return = 0;
         _lastTickStart = 0;
     }
 
@@ -124,8 +130,12 @@ public sealed class ControlLoop
     {
         if (_ended) return TickStatus.EpisodeEnded;
         long start = _time.GetTimestamp();
-        if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
-        _lastSeq = _state.Seq;
+        if (_fresh) _fresh = false;   // the episode's first state, read by StartEpisodeAsync
+        else
+        {
+            if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
+            _lastSeq = _state.Seq;
+        }
 
         if (_pending)
         {
@@ -155,7 +165,7 @@ public sealed class ControlLoop
         _state.Obs.AsSpan().CopyTo(_prevObs);
         _prevTime = _state.Time;
         _prevVetoed = d != SafetyDecision.Ok;
-        if (_prevVetoed) _vetoes++;
+        if (_prevVetoed) _interventions++;
         _pending = true;
 
         long end = _time.GetTimestamp();
@@ -163,6 +173,14 @@ public sealed class ControlLoop
         _lastTickStart = start;
         _timings.Add(Ms(planStart, planEnd), Ms(start, end), _periodMs, since);
         return TickStatus.Commanded;
+    }
+
+    private async Task ReadNextStateAsync(CancellationToken ct)
+    {
+        if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)
+            || !_driver.TryRead(_state, _lastSeq))
+            ThrowNoState();
+        _lastSeq = _state.Seq;
     }
 
     private double Ms(long from, long to) => _time.GetElapsedTime(from, to).TotalMilliseconds;

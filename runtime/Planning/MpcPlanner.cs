@@ -80,6 +80,13 @@ public abstract class MpcPlanner : IPlanner
         action.CopyTo(Scorer.LastSent);
     }
 
+    /// <summary>Not real-time. Installs a plan to warm-start the next <see cref="Act"/> from (tests, hand-over).</summary>
+    internal void LoadPlan(ReadOnlySpan<float> plan)
+    {
+        plan.CopyTo(PlanBuffer);
+        _warm = true;
+    }
+
     /// <summary>Hot path. One full optimisation from <paramref name="obs"/>; leaves the result in the plan.</summary>
     protected abstract void Optimize(ReadOnlySpan<float> obs);
 

@@ -13,7 +13,11 @@ public static class ListCommand
         var command = new Command("list", "List the simulated robots: id, observation and action spaces, control period, episode length.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumns("id", "observation", "action", "control period", "max steps");
+            var table = new Table()
+                .AddColumn(new TableColumn("id").NoWrap())
+                .AddColumns("observation", "action")
+                .AddColumn(new TableColumn("period").NoWrap())
+                .AddColumn(new TableColumn("max steps").NoWrap());
             foreach (string id in EnvironmentRegistry.Ids)
             {
                 IEnvironment env = EnvironmentRegistry.Create(id);

@@ -52,14 +52,14 @@ public sealed class CartpoleSwingup : IEnvironment
 {
     private readonly CartpoleSwingupParameters _p;
     private readonly float[] _safeAction = [0f];
-    private Random _rng;
+    private readonly SeededRandom _rng;
     private double _x, _th, _xdot, _thdot;
     private int _steps;
 
     public CartpoleSwingup(int seed = 0, CartpoleSwingupParameters? parameters = null)
     {
         _p = (parameters ?? new CartpoleSwingupParameters()).Validate();
-        _rng = new Random(seed);
+        _rng = new SeededRandom(seed);
         float xBound = (float)(2 * _p.TrackLimit); // the terminating step overshoots the end stop (Gymnasium CartPole's 2x too)
         ObservationSpace = new BoxSpace(
             [-xBound, -1f, -1f, -(float)_p.MaxCartSpeed, -(float)_p.MaxPoleSpeed],
@@ -101,11 +101,11 @@ public sealed class CartpoleSwingup : IEnvironment
 
     public void Reset(int? seed, Span<float> obs)
     {
-        if (seed is int s) _rng = new Random(s);
-        _x = Uniform(0.1);
-        _th = Math.PI + Uniform(0.1);
-        _xdot = Uniform(0.1);
-        _thdot = Uniform(0.1);
+        if (seed is int s) _rng.Reseed(s);
+        _x = _rng.Symmetric(0.1);
+        _th = Math.PI + _rng.Symmetric(0.1);
+        _xdot = _rng.Symmetric(0.1);
+        _thdot = _rng.Symmetric(0.1);
         _steps = 0;
         Observe(obs);
     }
@@ -161,8 +161,6 @@ public sealed class CartpoleSwingup : IEnvironment
         thddot = (_p.Gravity * sin - cos * a) / (l * (4.0 / 3.0 - _p.PoleMass * cos * cos / total));
         xddot = a - _p.PoleMass * l * thddot * cos / total;
     }
-
-    private double Uniform(double halfWidth) => (_rng.NextDouble() * 2 - 1) * halfWidth;
 
     private void Observe(Span<float> obs)
     {

@@ -7,17 +7,20 @@ namespace Robotics.Sim.Environments;
 /// Gymnasium Pendulum-v1, exactly: g=10, m=1, l=1, dt=0.05, max_speed=8, max_torque=2.
 /// thdot' = clip(thdot + (3g/(2l) sin th + 3/(m l^2) u) dt, -8, 8); th' = th + thdot' dt.
 /// Reward -(angle_normalize(th)^2 + 0.1 thdot^2 + 0.001 u^2) on the state before the step, u clipped.
-/// Observation [cos th, sin th, thdot]; truncated after 200 steps; never terminates.
+/// Observation [cos th, sin th, thdot] (float32 of the float64 state); truncated after 200 steps; never
+/// terminates. Reset th ~ U(-pi, pi), thdot ~ U(-1, 1) from this project's seeded generator (Gymnasium's
+/// numpy stream is not reproduced, only its distribution). Parity with Gymnasium's equations is pinned in
+/// PendulumParityTests (values from tests/Robotics.Sim.Tests/reference/pendulum_v1_reference.py).
 /// </summary>
 public sealed class Pendulum : IEnvironment
 {
     public const double G = 10.0, M = 1.0, L = 1.0, Dt = 0.05, MaxSpeed = 8.0, MaxTorque = 2.0;
 
-    private Random _rng;
+    private readonly SeededRandom _rng;
     private double _th, _thdot;
     private int _steps;
 
-    public Pendulum(int seed = 0) => _rng = new Random(seed);
+    public Pendulum(int seed = 0) => _rng = new SeededRandom(seed);
 
     public string Id => "pendulum";
     public BoxSpace ObservationSpace { get; } =
@@ -40,13 +43,14 @@ public sealed class Pendulum : IEnvironment
 
     public void Reset(int? seed, Span<float> obs)
     {
-        if (seed is int s) _rng = new Random(s);
-        _th = (_rng.NextDouble() * 2 - 1) * Math.PI;
-        _thdot = _rng.NextDouble() * 2 - 1;
+        if (seed is int s) _rng.Reseed(s);
+        _th = _rng.Symmetric(Math.PI);
+        _thdot = _rng.Symmetric(1.0);
         _steps = 0;
         Observe(obs);
     }
 
+    /// <summary>Hot path, allocation-free.</summary>
     public StepResult Step(ReadOnlySpan<float> action, Span<float> obs)
     {
         double u = Math.Clamp((double)action[0], -MaxTorque, MaxTorque);

@@ -41,14 +41,14 @@ public sealed class Reacher2D : IEnvironment
     private readonly Reacher2DParameters _p;
     private readonly double _a1, _a2, _a3;
     private readonly float[] _safeAction = [0f, 0f];
-    private Random _rng;
+    private readonly SeededRandom _rng;
     private double _q1, _q2, _w1, _w2, _tx, _ty;
     private int _steps;
 
     public Reacher2D(int seed = 0, Reacher2DParameters? parameters = null)
     {
         _p = (parameters ?? new Reacher2DParameters()).Validate();
-        _rng = new Random(seed);
+        _rng = new SeededRandom(seed);
         double c1 = _p.Link1Length / 2, c2 = _p.Link2Length / 2;
         double i1 = _p.Link1Mass * _p.Link1Length * _p.Link1Length / 12, i2 = _p.Link2Mass * _p.Link2Length * _p.Link2Length / 12;
         _a1 = i1 + _p.Link1Mass * c1 * c1 + i2 + _p.Link2Mass * (_p.Link1Length * _p.Link1Length + c2 * c2);
@@ -104,12 +104,12 @@ public sealed class Reacher2D : IEnvironment
 
     public void Reset(int? seed, Span<float> obs)
     {
-        if (seed is int s) _rng = new Random(s);
-        _q1 = Uniform(Math.PI);
-        _q2 = Uniform(Math.PI);
-        _w1 = Uniform(0.1);
-        _w2 = Uniform(0.1);
-        double r = _p.TargetRadius * Math.Sqrt(_rng.NextDouble()), phi = Uniform(Math.PI);
+        if (seed is int s) _rng.Reseed(s);
+        _q1 = _rng.Symmetric(Math.PI);
+        _q2 = _rng.Symmetric(Math.PI);
+        _w1 = _rng.Symmetric(0.1);
+        _w2 = _rng.Symmetric(0.1);
+        double r = _p.TargetRadius * Math.Sqrt(_rng.NextDouble()), phi = _rng.Symmetric(Math.PI);
         _tx = r * Math.Cos(phi);
         _ty = r * Math.Sin(phi);
         _steps = 0;
@@ -169,8 +169,6 @@ public sealed class Reacher2D : IEnvironment
         qdd1 = (m22 * r1 - m12 * r2) / det;
         qdd2 = (m11 * r2 - m12 * r1) / det;
     }
-
-    private double Uniform(double halfWidth) => (_rng.NextDouble() * 2 - 1) * halfWidth;
 
     private void Observe(Span<float> obs)
     {

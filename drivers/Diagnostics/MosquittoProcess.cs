@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Robotics.Drivers.Mqtt;
+
+namespace Robotics.Drivers.Diagnostics;
+
+/// <summary>
+/// A real Mosquitto on a free 127.0.0.1 port with a generated config, for tests and the latency
+/// benchmark; stopped (or killed, for fault tests) by PID and restartable on the same port.
+/// </summary>
+public sealed class MosquittoProcess : IDisposable
+{
+    private readonly string _exe;
+    private readonly string _dir;
+    private Process? _process;
+
+    public MosquittoProcess()
+    {
+        _exe = ExternalTool.Require("mosquitto", "mosquitto");
+        Port = EmbeddedBroker.FreePort(IPAddress.Loopback);
+        _dir = Directory.CreateTempSubdirectory("mosquitto-test-").FullName;
+        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"),
+            $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n");
+        Start();
+    }
+
+    public int Port { get; }
+    public string Uri => $"mqtt://127.0.0.1:{Port}";
+    public int Pid => _process?.Id ?? 0;
+
+    public void Start()
+    {
+        var psi = new ProcessStartInfo(_exe) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Path.Combine(_dir, "mosquitto.conf"));
+        _process = Process.Start(psi)!;
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}");
+            try
+            {
+                using var c = new TcpClient();
+                c.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) { Thread.Sleep(50); }
+        }
+        throw new TimeoutException($"mosquitto did not listen on {Port}");
+    }
+
+    /// <summary>SIGKILL by PID: the broker vanishes without closing anything cleanly.</summary>
+    public void Kill()
+    {
+        if (_process is null || _process.HasExited) return;
+        Process.GetProcessById(_process.Id).Kill();
+        _process.WaitForExit(5000);
+        _process.Dispose();
+        _process = null;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,39 @@
+using Robotics.Runtime.Models;
+using Robotics.Runtime.Planning;
+using Robotics.Runtime.Planning.Costs;
+using Robotics.Safety;
+
+namespace Robotics.Runtime.Loop;
+
+/// <summary>Which gate sits on the command path.</summary>
+public enum GateKind
+{
+    /// <summary>The full safety gate (limits, e-stop, staleness, model checks with the model's card).</summary>
+    Safety,
+    /// <summary>No checks: for benchmarks and learning loops that must explore.</summary>
+    PassThrough,
+}
+
+/// <summary>Everything needed to put a learned model, a planner and a gate in front of a robot.</summary>
+public sealed record MpcControllerOptions
+{
+    public PlannerKind Planner { get; init; } = PlannerKind.Cem;
+    public PlannerBudget Budget { get; init; } = new();
+    public CostSettings Costs { get; init; } = new();
+    /// <summary>Intra-op threads of the planner's model session (the gate's uses one).</summary>
+    public int PlannerThreads { get; init; } = 2;
+    public ProviderPreference Provider { get; init; } = ProviderPreference.Auto;
+    public GateKind Gate { get; init; } = GateKind.Safety;
+    /// <summary>Options of the safety gate; null: defaults (staleness relaxed when not real-time).</summary>
+    public SafetyGateOptions? SafetyOptions { get; init; }
+    public ControlLoopOptions Loop { get; init; } = new();
+    public int Seed { get; init; }
+
+    public MpcControllerOptions Validate()
+    {
+        if (PlannerThreads is < 1 or > 256) throw new ArgumentException($"planner threads must be in [1, 256], got {PlannerThreads}");
+        Budget.OptionsFor(Planner);
+        Loop.Validate();
+        return this;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using Robotics.Core.Robots;
+using Robotics.Drivers.Common;
+using Robotics.Drivers.Mqtt;
+
+namespace Robotics.Sim.Serve;
+
+/// <summary>The robot side of one MQTT robot (same topics and QoS options as the runtime's driver).</summary>
+public sealed record MqttRobotServerOptions
+{
+    public required string RobotId { get; init; }
+    public MqttConnectionOptions Connection { get; init; } = new();
+    public string TopicPrefix { get; init; } = "robots/{id}";
+    public MqttQosOptions Qos { get; init; } = new();
+
+    public MqttRobotServerOptions Validate()
+    {
+        MqttTopics.ValidatePrefix(TopicPrefix);
+        Connection.Validate();
+        return this;
+    }
+}
+
+/// <summary>
+/// Publishes spec (retained), state and status (retained, last will "offline"); hears commands and
+/// e-stops. Malformed commands are counted and ignored (the robot keeps its last command until its ttl).
+/// </summary>
+public sealed class MqttRobotServer : IRobotServerTransport
+{
+    private readonly MqttRobotServerOptions _options;
+    private readonly MqttTopics _topics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private readonly Utf8JsonWriter _json;
+    private MqttConnection? _connection;
+    private MqttApplicationMessage? _stateMessage;
+    private IRobotServerHandler? _handler;
+    private CommandBuffer? _command;
+    private byte[] _specPayload = [];
+    private volatile bool _estop;
+
+    public MqttRobotServer(MqttRobotServerOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options.Validate();
+        _topics = MqttTopics.For(options.RobotId, options.TopicPrefix);
+        _time = time;
+        _logger = logger;
+        _json = new Utf8JsonWriter(_buffer);
+    }
+
+    public DriverCounters Counters { get; } = new();
+    public string Description => $"mqtt://{_options.Connection.Host}:{_options.Connection.Port} {_topics.Prefix}/*";
+
+    public async Task StartAsync(RobotSpec spec, IRobotServerHandler handler, CancellationToken ct)
+    {
+        _handler = handler;
+        _command = new CommandBuffer(spec.ActionSpace.Dimension);
+        _specPayload = SpecJson.Serialize(spec);
+        _stateMessage = new MqttApplicationMessageBuilder().WithTopic(_topics.State).WithQualityOfServiceLevel(_options.Qos.State).Build();
+        var connection = _options.Connection with { Will = new MqttWill(_topics.Status, "offline") };
+        _connection = new MqttConnection(connection, OnMessage, AnnounceAsync, Counters, _time, _logger);
+        _connection.Subscribe(_topics.Command, _options.Qos.Command);
+        _connection.Subscribe(_topics.EStop, _options.Qos.EStop);
+        await _connection.ConnectAsync(ct);
+    }
+
+    public async ValueTask PublishStateAsync(StateBuffer state, CancellationToken ct)
+    {
+        if (_connection is not { IsConnected: true }) return;
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        StateJson.Write(_json, state);
+        _json.Flush();
+        _stateMessage!.Payload = new ReadOnlySequence<byte>(_buffer.WrittenMemory);
+        try { await _connection.PublishAsync(_stateMessage, ct); }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            _logger.LogDebug("virtual robot: state {Seq} not published: {Error}", state.Seq, e.Message);
+        }
+    }
+
+    public async ValueTask PublishStatusAsync(bool estopEngaged, CancellationToken ct)
+    {
+        _estop = estopEngaged;
+        if (_connection is not { IsConnected: true }) return;
+        try { await AnnounceStatusAsync(_connection, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { _logger.LogDebug("virtual robot: status not published: {Error}", e.Message); }
+    }
+
+    public async ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct)
+    {
+        if (_connection is not { IsConnected: true }) return;
+        await _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(engage, reason)), _options.Qos.EStop, true, ct);
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_connection is null) return;
+        await _connection.CloseAsync((c, token) => c.PublishAsync(_topics.Status, "offline"u8.ToArray(), _options.Qos.Status, true, token), ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null) await _connection.DisposeAsync();
+        _json.Dispose();
+    }
+
+    /// <summary>After every (re)connect: the retained spec and status.</summary>
+    private async Task AnnounceAsync(MqttConnection c, CancellationToken ct)
+    {
+        await c.PublishAsync(_topics.Spec, _specPayload, _options.Qos.Spec, true, ct);
+        await AnnounceStatusAsync(c, ct);
+    }
+
+    private Task AnnounceStatusAsync(MqttConnection c, CancellationToken ct) =>
+        c.PublishAsync(_topics.Status, _estop ? "estop"u8.ToArray() : "online"u8.ToArray(), _options.Qos.Status, true, ct);
+
+    private void OnMessage(MqttApplicationMessage m)
+    {
+        if (m.Topic == _topics.Command)
+        {
+            if (CommandJson.TryParse(m.Payload, _command!)) _handler!.OnCommand(_command!);
+            else
+            {
+                long n = Counters.RecordCommandRejected();
+                if (n <= 10 || n % 100 == 0) _logger.LogWarning("virtual robot: malformed command ignored ({Count} so far)", n);
+            }
+        }
+        else if (m.Topic == _topics.EStop && m.Payload.Length > 0)
+        {
+            Counters.RecordEStopMessage();
+            if (EStopJson.TryParse(m.Payload, out var e)) _handler!.OnEStop(e.Engage, e.Reason);
+            else _handler!.OnEStop(true, "unreadable e-stop message");
+        }
+    }
+}

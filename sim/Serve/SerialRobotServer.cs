@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using Robotics.Core.Robots;
+using Robotics.Drivers.Common;
+using Robotics.Drivers.Serial;
+
+namespace Robotics.Sim.Serve;
+
+/// <summary>
+/// The robot side of the serial protocol: sends its spec at start and on every spec request, states
+/// through the link's latest-wins slot, and its e-stop state in heartbeats; hears commands and e-stops.
+/// </summary>
+public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider time, ILogger logger) : IRobotServerTransport
+{
+    private SerialLink? _link;
+    private IRobotServerHandler? _handler;
+    private CommandBuffer? _command;
+    private byte[] _spec = [];
+    private byte[] _statePayload = [];
+    private long _lastStateSeq;
+
+    public DriverCounters Counters { get; } = new();
+    public string Description => _link?.Description ?? options.PortPath;
+
+    public async Task StartAsync(RobotSpec spec, IRobotServerHandler handler, CancellationToken ct)
+    {
+        _handler = handler;
+        _command = new CommandBuffer(spec.ActionSpace.Dimension);
+        _spec = SerialPayloads.WriteSpec(spec);
+        _statePayload = new byte[SerialPayloads.StateLength(spec.ObservationSpace.Dimension)];
+        _link = new SerialLink(options, OnFrame, Counters, time, logger);
+        await _link.OpenAsync(ct);
+        _link.PostControl(FrameType.Spec, _spec);
+    }
+
+    public ValueTask PublishStateAsync(StateBuffer state, CancellationToken ct)
+    {
+        Interlocked.Exchange(ref _lastStateSeq, state.Seq);
+        int n = SerialPayloads.WriteState(_statePayload, state);
+        _link!.PostLatest(FrameType.State, _statePayload.AsSpan(0, n));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask PublishStatusAsync(bool estopEngaged, CancellationToken ct)
+    {
+        _link!.Status = estopEngaged ? LinkStatus.EStopEngaged : LinkStatus.Online;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct)
+    {
+        var payload = new byte[256];
+        int n = SerialPayloads.WriteEStop(payload, engage, reason);
+        _link!.PostControl(FrameType.EStop, payload.AsSpan(0, n));
+        return ValueTask.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        _link?.Close();
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _link?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnFrame(FrameType type, uint seq, ReadOnlySpan<byte> payload)
+    {
+        switch (type)
+        {
+            case FrameType.SpecRequest:
+                _link!.PostControl(FrameType.Spec, _spec);
+                break;
+            case FrameType.Command:
+                if (!SerialPayloads.ReadCommand(payload, _command!))
+                {
+                    Counters.RecordCommandRejected();
+                    break;
+                }
+                // The wire carries the low 32 bits of the answered state's seq; extend it near our newest.
+                long last = Interlocked.Read(ref _lastStateSeq);
+                _command!.StateSeq = last - (int)((uint)last - (uint)_command.StateSeq);
+                _command.Seq = seq;
+                _handler!.OnCommand(_command);
+                break;
+            case FrameType.EStop:
+                Counters.RecordEStopMessage();
+                if (SerialPayloads.ReadEStop(payload, out bool engage, out string reason)) _handler!.OnEStop(engage, reason);
+                else _handler!.OnEStop(true, "unreadable e-stop frame");
+                break;
+        }
+    }
+}

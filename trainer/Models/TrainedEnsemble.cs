@@ -1,0 +1,118 @@
+using Robotics.Trainer.Algorithms;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Robotics.Trainer.Models;
+
+/// <summary>
+/// A trained ensemble: the torch network, the normalisation fitted on its training split, the chosen
+/// elites and what training measured. <see cref="Predict"/> is the reference forward pass that the ONNX
+/// export must reproduce. Owns torch memory: dispose it.
+/// </summary>
+public sealed class TrainedEnsemble : IDisposable
+{
+    private readonly ProbabilisticEnsemble _network;
+    private readonly Tensor _eliteIndex;
+
+    internal TrainedEnsemble(ProbabilisticEnsemble network, int obsDim, int actDim, Standardizer input, Standardizer output,
+                             int[] elites, double[] memberValidationMse, EnsembleOptions options)
+    {
+        _network = network;
+        ObsDim = obsDim; ActDim = actDim; InputNormalizer = input; OutputNormalizer = output;
+        Elites = elites; MemberValidationMse = memberValidationMse; Options = options;
+        _eliteIndex = tensor(Array.ConvertAll(elites, e => (long)e));
+    }
+
+    public int ObsDim { get; }
+    public int ActDim { get; }
+    public int Members => _network.Members;
+    public int HiddenUnits => _network.HiddenUnits;
+    public int HiddenLayers => _network.HiddenLayers;
+    public Standardizer InputNormalizer { get; }
+    public Standardizer OutputNormalizer { get; }
+    /// <summary>Indices of the elite members, best validation error first.</summary>
+    public IReadOnlyList<int> Elites { get; }
+    /// <summary>Each member's best validation MSE (normalised target units).</summary>
+    public IReadOnlyList<double> MemberValidationMse { get; }
+    public EnsembleOptions Options { get; }
+    /// <summary>Mean validation MSE of the elites, normalised target units.</summary>
+    public double ValidationMse => Elites.Average(e => MemberValidationMse[e]);
+    public IReadOnlyList<EpochReport> History { get; init; } = [];
+    public int TrainingTransitions { get; init; }
+    public int ValidationTransitions { get; init; }
+    /// <summary>99th percentile of disagreement over the validation split.</summary>
+    public double DisagreementP99 { get; private set; }
+    /// <summary>Maximum disagreement over the validation split.</summary>
+    public double DisagreementMax { get; private set; }
+
+    internal ProbabilisticEnsemble Network => _network;
+
+    /// <summary>One-step predictions for <paramref name="n"/> rows of raw observations [n, obs] and actions [n, act].</summary>
+    public EnsemblePrediction Predict(ReadOnlySpan<float> obs, ReadOnlySpan<float> actions, int n)
+    {
+        if (obs.Length != n * ObsDim || actions.Length != n * ActDim)
+            throw new ArgumentException($"expected {n} x {ObsDim} observations and {n} x {ActDim} actions, got {obs.Length} and {actions.Length} values");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int k = Elites.Count;
+        Tensor o = tensor(obs.ToArray(), [n, ObsDim]);
+        Tensor x = cat([o, tensor(actions.ToArray(), [n, ActDim])], 1);
+        x = (x - tensor(InputNormalizer.Mean)) / tensor(InputNormalizer.Std);
+        Tensor mu = _network.ForwardMean(x.unsqueeze(0).expand(k, n, -1).contiguous(), _eliteIndex);   // [K, n, obs+1]
+        Tensor y = mu * tensor(OutputNormalizer.Std) + tensor(OutputNormalizer.Mean);
+        Tensor members = y.narrow(2, 0, ObsDim) + o;                                                 // [K, n, obs]
+        Tensor reward = y.narrow(2, ObsDim, 1).squeeze(2).mean([0]);                                  // [n]
+        Tensor muObs = mu.narrow(2, 0, ObsDim);
+        Tensor spread = (muObs - muObs.mean([0], keepdim: true)).square().sum(2);                     // [K, n]
+        Tensor disagreement = spread.max(0).values.sqrt();                                           // [n]
+        return new EnsemblePrediction(
+            members.mean([0]).data<float>().ToArray(),
+            reward.data<float>().ToArray(),
+            members.contiguous().data<float>().ToArray(),
+            disagreement.data<float>().ToArray());
+    }
+
+    /// <summary>Sets the disagreement statistics from predictions on held-out rows (the validation split).</summary>
+    internal void CalibrateDisagreement(float[] obs, float[] actions, int n)
+    {
+        float[] d = Predict(obs, actions, n).Disagreement;
+        Array.Sort(d);
+        DisagreementP99 = Percentile(d, 0.99);
+        DisagreementMax = d[^1];
+    }
+
+    /// <summary>Linear-interpolated quantile of sorted values (numpy's default).</summary>
+    internal static double Percentile(float[] sorted, double q)
+    {
+        double pos = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /// <summary>Copies the elites' mean-head weights and the normalisation into plain arrays (for export).</summary>
+    public EnsembleWeights ExtractWeights()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int layers = _network.HiddenLayers + 1, outDim = _network.OutputDim;
+        var weights = new float[layers][];
+        var biases = new float[layers][];
+        var shapes = new (int In, int Out)[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            Tensor w = _network.Weights[l].index_select(0, _eliteIndex);
+            Tensor b = _network.Biases[l].index_select(0, _eliteIndex);
+            if (l == layers - 1) { w = w.narrow(2, 0, outDim); b = b.narrow(2, 0, outDim); }
+            weights[l] = w.contiguous().data<float>().ToArray();
+            biases[l] = b.contiguous().data<float>().ToArray();
+            shapes[l] = ((int)w.shape[1], (int)w.shape[2]);
+        }
+        return new EnsembleWeights(ObsDim, ActDim, Elites.Count, weights, biases, shapes, InputNormalizer, OutputNormalizer);
+    }
+
+    public void Dispose()
+    {
+        _eliteIndex.Dispose();
+        _network.Dispose();
+    }
+}
