@@ -6,4 +6,7 @@ var root = new RootCommand("robotics-train: collect robot data, learn world mode
 root.Subcommands.Add(Robotics.Trainer.Cli.CollectCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.TrainCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.PetsCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.EvaluateCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
 return CliApp.Run(root, args);

@@ -9,6 +9,8 @@ using Robotics.Trainer.Pets;
 
 namespace Robotics.Trainer.Tests.Pets;
 
+// Swaps Console.Error in the CLI test, so it runs with the other console-capturing tests, not beside them.
+[Collection(Robotics.Trainer.Tests.Collection.ConsoleCollection.Name)]
 public class PetsLoopTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "pets-" + Guid.NewGuid().ToString("N")[..8]);
