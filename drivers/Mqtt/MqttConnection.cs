@@ -26,6 +26,7 @@ public sealed class MqttConnection : IAsyncDisposable
     private readonly CancellationTokenSource _life = new();
     private readonly object _gate = new();
     private Task _reconnectTask = Task.CompletedTask;
+    private bool _reconnecting, _lostAgain; // guarded by _gate
     private volatile bool _closing;
 
     /// <summary>
@@ -145,7 +146,13 @@ public sealed class MqttConnection : IAsyncDisposable
             _options.Host, _options.Port, e.Reason, e.Exception?.Message ?? e.ReasonString);
         lock (_gate)
         {
-            if (_reconnectTask.IsCompleted) _reconnectTask = Task.Run(ReconnectLoopAsync);
+            // One reconnect loop at a time; a drop while it runs makes it go round again.
+            _lostAgain = true;
+            if (!_reconnecting)
+            {
+                _reconnecting = true;
+                _reconnectTask = Task.Run(ReconnectLoopAsync);
+            }
         }
         return Task.CompletedTask;
     }
@@ -154,14 +161,24 @@ public sealed class MqttConnection : IAsyncDisposable
     {
         try
         {
-            await _reconnect.ExecuteAsync(static async (self, token) => await self.ConnectOnceAsync(token), this, _life.Token);
-            _counters.Inc(ref _counters._reconnects);
-            _logger.LogInformation("mqtt: reconnected to {Host}:{Port}", _options.Host, _options.Port);
+            while (true)
+            {
+                lock (_gate)
+                {
+                    // Decided under the lock, so a drop reported right now either sees _reconnecting or is seen here.
+                    if (_closing || (!_lostAgain && _client.IsConnected)) { _reconnecting = false; return; }
+                    _lostAgain = false;
+                }
+                await _reconnect.ExecuteAsync(static async (self, token) => await self.ConnectOnceAsync(token), this, _life.Token);
+                _counters.Inc(ref _counters._reconnects);
+                _logger.LogInformation("mqtt: reconnected to {Host}:{Port}", _options.Host, _options.Port);
+            }
         }
-        catch (OperationCanceledException) when (_closing) { }
+        catch (OperationCanceledException) when (_closing) { lock (_gate) _reconnecting = false; }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Only reachable if the pipeline gives up, which the infinite retry does not; log, never throw into the void.
+            lock (_gate) _reconnecting = false;
             _logger.LogError("mqtt: reconnect gave up: {Error}", e.Message);
         }
     }

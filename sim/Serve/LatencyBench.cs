@@ -33,9 +33,10 @@ public static class LatencyBench
             long last = long.MinValue;
             for (int i = 0; i < warmup + samples; i++)
             {
-                if (i == warmup) robot.Latency.Clear();
                 if (!await driver.WaitForStateAsync(last, TimeSpan.FromSeconds(5), ct))
                     throw new TimeoutException($"{name}: no state after seq {last} (sample {i})");
+                // Lock-step: this state exists because the robot took the previous command, whose latency is recorded.
+                if (i == warmup) robot.Latency.Clear();
                 driver.TryRead(state, last);
                 last = state.Seq;
                 command.Seq++;
