@@ -8,7 +8,8 @@ namespace Robotics.Core.Episodes;
 /// Writes one Parquet file per episode (<c>episode-{id:D6}.parquet</c>, columns in <see cref="EpisodeSchema"/>)
 /// into a directory, crash-safely: each file is written under a temporary name that does not end in
 /// ".parquet", flushed and fsynced, then atomically renamed. A process killed at any point leaves every
-/// earlier episode readable and never a half file under a ".parquet" name. Not thread-safe; not hot path.
+/// earlier episode readable and never a half file under a ".parquet" name (at most a dot-named ".tmp" file,
+/// which readers ignore). Not thread-safe; not hot path.
 /// </summary>
 public sealed class EpisodeWriter : IDisposable
 {

@@ -33,16 +33,6 @@ public static partial class TorchSetup
         }
     }
 
-    /// <summary>Patch-only form for code that must not change the thread count.</summary>
-    public static void EnsureLoaded()
-    {
-        lock (Gate)
-        {
-            if (_prepared) return;
-        }
-        Ensure(Math.Min(2, Environment.ProcessorCount));
-    }
-
     /// <summary>The copies TorchSharp may load: the app's runtimes/ tree (dotnet run, dotnet test) or its base directory (RID-specific publish).</summary>
     internal static IEnumerable<string> LibTorchSharpCandidates(string baseDirectory) =>
         new[] { Path.Combine(baseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"),

@@ -15,7 +15,7 @@ public sealed class CollectCrashSafetyTests : IDisposable
     public async Task KilledCollect_LeavesEveryParquetFileCompleteAndReadable()
     {
         string dir = _tmp.Combine("killed");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { TrainerDll(), "collect", "--env", "pendulum", "--episodes", "100000", "--seed", "9", "--out", dir })
             psi.ArgumentList.Add(a);
 
