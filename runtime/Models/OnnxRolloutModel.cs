@@ -17,12 +17,14 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly float[] _obs0, _actions, _lastAction, _cost, _disagreement;
     private readonly Binding?[] _bindings;
+    private readonly bool _rebindInputs;
 
     private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider)
     {
         _session = session;
         ObsDim = obsDim; ActDim = actDim; Horizon = horizon; MaxBatch = maxBatch;
         CostDescription = cost; Provider = provider;
+        _rebindInputs = provider != "cpu";
         _obs0 = new float[obsDim];
         _actions = new float[maxBatch * horizon * actDim];
         _lastAction = new float[actDim];
@@ -94,6 +96,9 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         lastAction[..ActDim].CopyTo(_lastAction);
         sequences[..len].CopyTo(_actions);
         Binding b = _bindings[count] ?? Bind(count);
+        // On CUDA, ORT copies CPU-bound inputs to the device when they are bound, not when run: bind again so
+        // the new sequences are seen (a small per-call cost the CPU path does not pay).
+        if (_rebindInputs) b.BindInputs();
         _session.RunWithBinding(_runOptions, b.IoBinding);
         _cost.AsSpan(0, count).CopyTo(cost);
     }
@@ -129,11 +134,16 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
                 OrtValue.CreateTensorValueFromMemory(mem, m._disagreement.AsMemory(0, n), [n]),
             ];
             IoBinding = session.CreateIoBinding();
+            BindInputs();
+            IoBinding.BindOutput(EnsembleGraphNames.Cost, _values[3]);
+            IoBinding.BindOutput(EnsembleGraphNames.RolloutDisagreement, _values[4]);
+        }
+
+        public void BindInputs()
+        {
             IoBinding.BindInput(EnsembleGraphNames.Obs0, _values[0]);
             IoBinding.BindInput(EnsembleGraphNames.Actions, _values[1]);
             IoBinding.BindInput(EnsembleGraphNames.LastAction, _values[2]);
-            IoBinding.BindOutput(EnsembleGraphNames.Cost, _values[3]);
-            IoBinding.BindOutput(EnsembleGraphNames.RolloutDisagreement, _values[4]);
         }
 
         public void Dispose()
