@@ -49,11 +49,12 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     }
 
     /// <summary>Not real-time. A rollout model from serialized ONNX bytes (e.g. built at load time by core's builder).</summary>
-    public static OnnxRolloutModel Create(byte[] onnx, string name, WorldModelOptions? options = null, ILogger? logger = null)
+    public static OnnxRolloutModel Create(byte[] onnx, string name, WorldModelOptions? options = null, ILogger? logger = null,
+                                          bool allowSpinning = false)
     {
         options = (options ?? new WorldModelOptions()).Validate();
         logger ??= NullLogger.Instance;
-        var (session, provider) = RolloutSessionFactory.Create(onnx, name, options, logger);
+        var (session, provider) = RolloutSessionFactory.Create(onnx, name, options, logger, allowSpinning);
         try
         {
             var meta = session.ModelMetadata.CustomMetadataMap;
