@@ -47,7 +47,15 @@ public static partial class TorchSetup
         if (files.Count == 0)
             throw new InvalidOperationException(
                 $"this system's libstdc++ lacks {GlibcxxCompat.RequiredVersion} and no libLibTorchSharp.so was found under {AppContext.BaseDirectory} to make compatible");
-        foreach (string f in files) GlibcxxCompat.Apply(f, system);
+        foreach (string f in files)
+        {
+            try { GlibcxxCompat.Apply(f, system); }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new InvalidOperationException(
+                    $"cannot make {f} loadable on this system's libstdc++ (needs write access once): {e.Message}", e);
+            }
+        }
     }
 
     private static void SetNativeEnvironmentDefault(string name, string value)

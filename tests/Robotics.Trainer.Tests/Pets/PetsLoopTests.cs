@@ -69,7 +69,8 @@ public class PetsLoopTests : IDisposable
     [InlineData("--planner", "pid", "--planner must be cem, mppi or icem")]
     public void PetsCommand_ExitsWith2_OnBadArguments(string option, string value, string expected)
     {
-        string[] args = ["pets", "--env", "pendulum", "--out", _dir, option, value];
+        var given = new Dictionary<string, string> { ["--env"] = "pendulum", ["--out"] = _dir, [option] = value };
+        string[] args = ["pets", .. given.SelectMany(kv => new[] { kv.Key, kv.Value })];
         var err = new StringWriter();
         var old = Console.Error;
         Console.SetError(err);
