@@ -7,4 +7,5 @@ var root = new RootCommand("robotics: run learned controllers on robots (simulat
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(ServeRuntimeCommand.Create());
 return CliApp.Run(root, args);
