@@ -24,14 +24,14 @@ public static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "seed of the pendulum's first reset and the planner's sampling", DefaultValueFactory = _ => 0 };
         var planner = new Option<string>("--planner") { Description = "cem | mppi | icem", DefaultValueFactory = _ => "cem" };
         var noLive = new Option<bool>("--no-live") { Description = "plain log lines instead of the live view (automatic when output is redirected)" };
-        var lockstep = new Option<bool>("--lockstep") { Description = "the robot steps once per command instead of every 50 ms (for machines too slow to plan in real time)" };
+        var mode = new Option<string>("--mode") { Description = "realtime (robot steps every 50 ms) | lockstep (robot waits for each command) | auto (real time when this machine plans fast enough)", DefaultValueFactory = _ => "auto" };
         var horizon = new Option<int>("--horizon") { Description = "planning horizon in steps", DefaultValueFactory = _ => budget.Horizon };
         var population = new Option<int>("--population") { Description = "candidate sequences per iteration", DefaultValueFactory = _ => budget.Population };
         var iterations = new Option<int>("--iterations") { Description = "optimiser iterations per step", DefaultValueFactory = _ => budget.Iterations };
         var port = new Option<int>("--broker-port") { Description = "embedded broker port on 127.0.0.1 (0: a free port)", DefaultValueFactory = _ => 0 };
 
         var cmd = new Command("demo", "Swing up a virtual pendulum over MQTT (embedded broker) with the shipped model, MPC and the safety gate.");
-        foreach (Option o in new Option[] { model, episodes, seed, planner, noLive, lockstep, horizon, population, iterations, port })
+        foreach (Option o in new Option[] { model, episodes, seed, planner, noLive, mode, horizon, population, iterations, port })
             cmd.Options.Add(o);
         cmd.SetAction((parse, ct) =>
         {
@@ -43,7 +43,11 @@ public static class DemoCommand
                 Planner = ParsePlanner(parse.GetValue(planner)!),
                 Budget = budget with { Horizon = parse.GetValue(horizon), Population = parse.GetValue(population), Iterations = parse.GetValue(iterations) },
                 Live = !parse.GetValue(noLive),
-                Realtime = !parse.GetValue(lockstep),
+                Mode = parse.GetValue(mode)!.ToLowerInvariant() switch
+                {
+                    "auto" => DemoMode.Auto, "realtime" => DemoMode.Realtime, "lockstep" => DemoMode.Lockstep,
+                    var m => throw new UsageException($"--mode must be auto, realtime or lockstep, got '{m}'"),
+                },
                 BrokerPort = parse.GetValue(port),
             };
             IAnsiConsole? live = options.Live ? liveConsole() : null;

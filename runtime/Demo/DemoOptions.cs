@@ -2,6 +2,17 @@ using Robotics.Runtime.Planning;
 
 namespace Robotics.Runtime.Demo;
 
+/// <summary>How the virtual robot and the loop are paced.</summary>
+public enum DemoMode
+{
+    /// <summary>Real time when this machine plans well inside the control period, else lock-step (measured at start).</summary>
+    Auto,
+    /// <summary>Robot and loop both run at the 50 ms control period (the real thing).</summary>
+    Realtime,
+    /// <summary>The robot steps once per command, so a slow machine still swings up, just slower than real time.</summary>
+    Lockstep,
+}
+
 /// <summary>
 /// What <c>robotics demo</c> runs: a shipped model swinging up a virtual pendulum over MQTT through the
 /// embedded broker. Immutable; <see cref="Validate"/> names the first bad setting.
@@ -18,11 +29,7 @@ public sealed record DemoOptions
     public PlannerBudget Budget { get; init; } = new() { Horizon = 15, Population = 200, Iterations = 3 };
     /// <summary>Spectre.Console live view; false: plain log lines (also chosen when output is redirected).</summary>
     public bool Live { get; init; } = true;
-    /// <summary>
-    /// True: robot and loop both run at the 50 ms control period (the real thing). False: the virtual robot
-    /// steps once per command, so a slow machine still swings up, just slower than real time.
-    /// </summary>
-    public bool Realtime { get; init; } = true;
+    public DemoMode Mode { get; init; } = DemoMode.Auto;
     /// <summary>Embedded broker port on 127.0.0.1; 0 picks a free one.</summary>
     public int BrokerPort { get; init; }
     public string RobotId { get; init; } = "demo";

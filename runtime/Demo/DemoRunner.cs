@@ -36,27 +36,41 @@ public static class DemoRunner
         ILogger logger = live is null ? new ConsoleLineLogger(LogLevel.Error, time) : NullLogger.Instance;
         var inv = CultureInfo.InvariantCulture;
 
-        await using var rig = await VirtualPendulumRig.StartAsync(EnvId, options.RobotId, options.Seed, options.Realtime,
-            options.BrokerPort, time, logger).ConfigureAwait(false);
-        output.WriteLine($"embedded MQTT broker on 127.0.0.1:{rig.BrokerPort}; virtual pendulum at {rig.RobotUri} " +
-                         (options.Realtime ? "(real time, 50 ms control period)" : "(lock-step: one step per command)"));
+        await using var rig = await VirtualPendulumRig.StartAsync(EnvId, options.RobotId, options.Seed, options.BrokerPort, time, logger).ConfigureAwait(false);
+        output.WriteLine($"embedded MQTT broker on 127.0.0.1:{rig.BrokerPort}; virtual pendulum at {rig.RobotUri}");
 
         var estop = new EStopLatch();
         var tap = new TelemetryTap(RobotConnector.Connect(rig.RobotUri, options.Seed, time, logger, estop), time);
         await using (tap.ConfigureAwait(false))
         {
             // Load and check the model against the robot's declared spec before powering the robot on.
-            MpcController controller = CreateController(options, tap, rig.Robot.Spec, time, logger, estop);
+            bool realtime = options.Mode != DemoMode.Lockstep;
+            MpcController controller = CreateController(options, realtime, tap, rig.Spec, time, logger, estop);
+            if (options.Mode == DemoMode.Auto)
+            {
+                double planMs = MeasurePlanMs(controller, rig.Spec, time);
+                double budgetMs = RealtimeShare * rig.Spec.ControlPeriod.TotalMilliseconds;
+                realtime = planMs <= budgetMs;
+                output.WriteLine(string.Format(inv, "plan time on this machine: {0:F1} ms (median of {1}) against a {2:F0} ms budget in the {3:F0} ms control period: {4}",
+                    planMs, ProbePlans, budgetMs, rig.Spec.ControlPeriod.TotalMilliseconds,
+                    realtime ? "real time" : "lock-step, the robot waits for each command (--mode realtime forces real time)"));
+                if (!realtime)
+                {
+                    controller.Dispose();
+                    controller = CreateController(options, realtime, tap, rig.Spec, time, logger, estop);
+                }
+            }
             using (controller)
             {
-                rig.StartRobot();
+                rig.StartRobot(lockstep: !realtime);
                 RobotSpec spec = await tap.ConfigureAsync(ct).ConfigureAwait(false);
                 try { ModelCardCheck.EnsureMatches(controller.Card, spec); }   // what came over the wire, before any command
                 catch (ModelCardMismatchException e) { throw new UsageException($"--model '{options.ModelPath}': {e.Message}"); }
                 output.WriteLine($"model {Path.GetFileName(options.ModelPath)} ({controller.Card.Algo}, {controller.Card.Elites} members, " +
                                  $"{controller.Card.TrainingTransitions} training transitions) on {controller.Provider}; planner " +
                                  $"{options.Planner.ToString().ToLowerInvariant()} (horizon {options.Budget.Horizon}, population {options.Budget.Population}, " +
-                                 $"iterations {options.Budget.Iterations}); safety gate on");
+                                 $"iterations {options.Budget.Iterations}); safety gate on; " +
+                                 (realtime ? "real time (50 ms control period)" : "lock-step (one robot step per command)"));
                 await tap.ActivateAsync(ct).ConfigureAwait(false);
                 var results = new List<DemoEpisodeResult>();
                 try
@@ -86,7 +100,7 @@ public static class DemoRunner
                 await rig.DisposeAsync().ConfigureAwait(false);   // stop the robot so its counters are final
                 DriverCounters? runtimeMqtt = (tap.Inner as IDriverDiagnostics)?.Counters;
                 foreach (string line in DemoSummary.Lines(results, controller.SafetyGate?.Snapshot(), runtimeMqtt, rig.RobotCounters,
-                                                          rig.Robot.CommandsReceived, rig.Robot.SafeActionSteps))
+                                                          rig.Robot!.CommandsReceived, rig.Robot.SafeActionSteps, MaxSteps, realtime))
                     output.WriteLine(line);
             }
         }
@@ -94,14 +108,14 @@ public static class DemoRunner
     }
 
     /// <summary>The runtime's deployment path; a bad model or card is a one-line usage error before any command.</summary>
-    private static MpcController CreateController(DemoOptions o, IRobotDriver driver, RobotSpec spec, TimeProvider time, ILogger logger, EStopLatch estop)
+    private static MpcController CreateController(DemoOptions o, bool realtime, IRobotDriver driver, RobotSpec spec, TimeProvider time, ILogger logger, EStopLatch estop)
     {
         try
         {
             var options = new MpcControllerOptions
             {
                 Planner = o.Planner, Budget = o.Budget, Gate = GateKind.Safety, Seed = o.Seed,
-                Loop = new ControlLoopOptions { Realtime = o.Realtime, RobotId = spec.Id, Source = DataSource.Sim },
+                Loop = new ControlLoopOptions { Realtime = realtime, RobotId = spec.Id, Source = DataSource.Sim },
             }.Validate();
             return MpcController.Create(o.ModelPath, driver, spec, options, time, logger, estop);
         }
@@ -109,6 +123,29 @@ public static class DemoRunner
         {
             throw new UsageException($"--model '{o.ModelPath}': {e.Message}");
         }
+    }
+
+    /// <summary>Share of the control period a plan may take for real time to be chosen (the gate, MQTT and jitter need the rest).</summary>
+    private const double RealtimeShare = 0.6;
+    private const int ProbePlans = 8;
+
+    /// <summary>Not real-time. Median time of a few plans from the hanging-down state (after two warm-up plans).</summary>
+    private static double MeasurePlanMs(MpcController controller, RobotSpec spec, TimeProvider time)
+    {
+        var obs = new float[spec.ObservationSpace.Dimension];
+        obs[0] = -1f;   // pendulum hanging down: cos = -1, sin = 0, thdot = 0
+        var action = new float[spec.ActionSpace.Dimension];
+        var ms = new double[ProbePlans];
+        controller.Planner.Reset();
+        for (int i = -2; i < ProbePlans; i++)
+        {
+            long t0 = time.GetTimestamp();
+            controller.Planner.Act(obs, action);
+            if (i >= 0) ms[i] = time.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        controller.Planner.Reset();
+        Array.Sort(ms);
+        return ms[ProbePlans / 2];
     }
 
     private static async Task<EpisodeReport> RunPlainAsync(ControlLoop loop, TelemetryTap tap, int ep, DemoOptions o, TextWriter output, CancellationToken ct)

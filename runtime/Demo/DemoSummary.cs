@@ -12,7 +12,7 @@ public static class DemoSummary
 {
     public static IReadOnlyList<string> Lines(IReadOnlyList<DemoEpisodeResult> episodes, SafetyCounts? safetyTotal,
                                               DriverCounters? runtimeMqtt, DriverCounters robotMqtt, long robotCommands,
-                                              long robotSafeActionSteps)
+                                              long robotSafeActionSteps, int robotEpisodeSteps, bool realtime)
     {
         var inv = CultureInfo.InvariantCulture;
         var lines = new List<string> { "summary" };
@@ -30,6 +30,10 @@ public static class DemoSummary
             median, p99, period));
         int ticks = episodes.Sum(e => e.Report.Timing.Ticks);
         lines.Add(string.Format(inv, "  overruns: {0} of {1} ticks took longer than the control period", episodes.Sum(e => e.Report.Timing.Overruns), ticks));
+        if (realtime && episodes.Any(e => e.Report.Steps < robotEpisodeSteps))
+            lines.Add(string.Format(inv, "  note: the loop commanded {0} of the robot's {1} steps; plans slower than the control period skip steps " +
+                "(returns count only the steps the loop saw). --mode lockstep or a smaller --population fits this machine.",
+                string.Join(", ", episodes.Select(e => e.Report.Steps)), robotEpisodeSteps));
         lines.Add("  safety: " + (safetyTotal?.ToString() ?? "gate off"));
         lines.Add("  mqtt runtime: " + (runtimeMqtt?.ToString() ?? "n/a"));
         lines.Add(string.Format(inv, "  mqtt robot: {0} commands received, {1} rejected, {2} steps on the safe action (no live command)",

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Robotics.Core.Robots;
 using Robotics.Drivers.Mqtt;
 using Robotics.Sim.Environments;
 using Robotics.Sim.Serve;
@@ -18,12 +19,22 @@ public sealed class VirtualPendulumRig : IAsyncDisposable
     private Task _serving = Task.CompletedTask;
     private bool _disposed;
 
-    private VirtualPendulumRig(EmbeddedBroker broker, MqttRobotServer server, VirtualRobot robot, string robotUri)
+    private readonly IEnvironment _env;
+    private readonly VirtualRobotOptions _robotOptions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    private VirtualPendulumRig(EmbeddedBroker broker, MqttRobotServer server, IEnvironment env, VirtualRobotOptions robotOptions,
+                               TimeProvider time, ILogger logger, string robotUri)
     {
-        _broker = broker; _server = server; Robot = robot; RobotUri = robotUri;
+        _broker = broker; _server = server; _env = env; _robotOptions = robotOptions; _time = time; _logger = logger; RobotUri = robotUri;
+        Spec = env.ToSpec(robotOptions.RobotId);
     }
 
-    public VirtualRobot Robot { get; }
+    /// <summary>The spec the robot will announce.</summary>
+    public RobotSpec Spec { get; }
+    /// <summary>The running robot; null before <see cref="StartRobot"/>.</summary>
+    public VirtualRobot? Robot { get; private set; }
     /// <summary>Robot-side MQTT counters (commands received or rejected).</summary>
     public Robotics.Drivers.Common.DriverCounters RobotCounters => _server.Counters;
     /// <summary>The address the runtime connects to, <c>mqtt://127.0.0.1:PORT/ID</c>.</summary>
@@ -35,7 +46,7 @@ public sealed class VirtualPendulumRig : IAsyncDisposable
     /// robot steps from the moment it starts, so the demo loads its model first and joins its first episode
     /// within a few steps.
     /// </summary>
-    public static async Task<VirtualPendulumRig> StartAsync(string envId, string robotId, int seed, bool realtime, int brokerPort,
+    public static async Task<VirtualPendulumRig> StartAsync(string envId, string robotId, int seed, int brokerPort,
                                                             TimeProvider time, ILogger logger)
     {
         var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = brokerPort }, logger).ConfigureAwait(false);
@@ -45,9 +56,9 @@ public sealed class VirtualPendulumRig : IAsyncDisposable
             {
                 RobotId = robotId, Connection = new MqttConnectionOptions { Host = "127.0.0.1", Port = broker.Port },
             }, time, logger);
-            var robot = new VirtualRobot(EnvironmentRegistry.Create(envId, seed),
-                new VirtualRobotOptions { EnvId = envId, RobotId = robotId, Seed = seed, Lockstep = !realtime }, server, time, logger);
-            return new VirtualPendulumRig(broker, server, robot, $"mqtt://127.0.0.1:{broker.Port}/{robotId}");
+            return new VirtualPendulumRig(broker, server, EnvironmentRegistry.Create(envId, seed),
+                new VirtualRobotOptions { EnvId = envId, RobotId = robotId, Seed = seed }.Validate(), time, logger,
+                $"mqtt://127.0.0.1:{broker.Port}/{robotId}");
         }
         catch
         {
@@ -57,10 +68,13 @@ public sealed class VirtualPendulumRig : IAsyncDisposable
     }
 
     /// <summary>Powers the robot on: it connects, publishes its spec and starts stepping (serving until disposed).</summary>
-    public void StartRobot()
+    /// <param name="lockstep">Step once per command instead of every control period.</param>
+    public void StartRobot(bool lockstep)
     {
-        if (!_serving.IsCompleted || _disposed) throw new InvalidOperationException("the virtual robot is already running or stopped");
-        _serving = Task.Run(() => Robot.RunAsync(_stop.Token), CancellationToken.None);
+        if (Robot is not null || _disposed) throw new InvalidOperationException("the virtual robot is already running or stopped");
+        var robot = new VirtualRobot(_env, _robotOptions with { Lockstep = lockstep }, _server, _time, _logger);
+        Robot = robot;
+        _serving = Task.Run(() => robot.RunAsync(_stop.Token), CancellationToken.None);
     }
 
     /// <summary>Idempotent: the demo stops the rig before its summary, and <c>await using</c> disposes it again.</summary>
