@@ -28,6 +28,25 @@ dotnet test Robotics.sln -c Release "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 
+# GPU build flavour (Microsoft.ML.OnnxRuntime.Gpu.Linux) in its own artifacts dir, so it never mixes with the
+# CPU build: on a machine without CUDA the planner must fall back to the CPU provider with a log line and still plan.
+gpu_rc=0
+echo "test.sh: GPU flavour build and CPU-fallback check"
+if dotnet build runtime -c Release -p:RoboticsGpu=true --artifacts-path artifacts/gpu -v q -nologo >"$log.gpu" 2>&1; then
+  out=$(dotnet artifacts/gpu/bin/Robotics.Runtime/release/robotics.dll bench planner --config pets-rt --provider cuda --plans 3 --json 2>"$log.gpuerr") || gpu_rc=$?
+  if [ "$gpu_rc" -ne 0 ] || ! echo "$out" | grep -q '"alloc_bytes_per_plan"'; then
+    echo "test.sh: GPU flavour bench failed:"; cat "$log.gpuerr"; gpu_rc=1
+  elif echo "$out" | grep -q '"provider":"cpu"' && ! grep -q "falling back to cpu" "$log.gpuerr"; then
+    echo "test.sh: GPU flavour used the CPU provider without saying why"; gpu_rc=1
+  else
+    echo "test.sh: GPU flavour ok: $(grep -o 'falling back to cpu\|execution provider cuda' "$log.gpuerr" | head -1); $out"
+  fi
+else
+  echo "test.sh: GPU flavour build failed:"; tail -20 "$log.gpu"; gpu_rc=1
+fi
+rm -f "$log.gpu" "$log.gpuerr"
+[ "$gpu_rc" -ne 0 ] && rc=1
+
 # One closing line over all test projects, summed from dotnet test's per-project summaries.
 sum() { grep -Eo "$1: +[0-9]+" "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)

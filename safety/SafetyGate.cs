@@ -5,7 +5,7 @@
 //   3. Staleness     state older than the timeout (TimeProvider)   -> safe action ("fallback")
 //   4. ActionLimits  clamp into the box                            -> "clamped" (NaN action -> "fallback")
 //      RateLimit     max change per tick vs the last command sent  -> "clamped"
-//   5. ModelOutput   model predicts NaN/Inf                        -> veto
+//   5. ModelOutput   model predicts NaN/Inf -> veto; model throws  -> safe action ("fallback")
 //      StateLimits   predicted next state outside the safe set     -> veto
 //   6. UncertaintyVeto  D(s, a) > card p99 x factor                -> veto
 // A veto replaces the action with the planner candidate of lowest D that passes 4-6 (one batched
@@ -81,6 +81,7 @@ public sealed class SafetyGate : ICommandGate
             if (on(SafetyCheck.UncertaintyVeto))
                 _uncertainty = new UncertaintyVetoCheck(o.Uncertainty, o.Uncertainty.ThresholdFor(model.Card));
         }
+        ModelFailure = _modelOutput ?? new ModelOutputCheck();
         _useModel = _modelOutput is not null || _stateLimits is not null || _uncertainty is not null;
         _checks = new CheckCounter?[] { _inputSanity, _estop, _staleness, _actionLimits, _rateLimit, _modelOutput, _stateLimits, _uncertainty }
             .OfType<CheckCounter>().ToArray();
@@ -125,6 +126,8 @@ public sealed class SafetyGate : ICommandGate
     public ReadOnlySpan<float> LastSent => _lastSent;
 
     private CheckCounter NonFiniteAction { get; }
+    // Counts model exceptions; the ModelOutput check when enabled, else a private counter.
+    private CheckCounter ModelFailure { get; }
 
     /// <summary>
     /// Real-time, allocation-free. See <see cref="ICommandGate.Apply"/>. Assumes the command it writes is
@@ -160,7 +163,8 @@ public sealed class SafetyGate : ICommandGate
 
         if (_useModel)
         {
-            PredictRows(1, state.Obs, action);
+            if (!TryPredictRows(1, state.Obs, action, seq))
+                return SendSafe(command, SafetyDecision.Fallback, ModelFailure, seq, -1, float.NaN, float.NaN);
             if (RowVetoed(0, out CheckCounter? check, out int dim, out float value, out float limit))
             {
                 decision = SelectCandidate(state.Obs, candidates) ? SafetyDecision.Vetoed : SafetyDecision.Fallback;
@@ -177,6 +181,7 @@ public sealed class SafetyGate : ICommandGate
         var byCheck = new long[SafetyCheckText.Count];
         foreach (var c in _checks) byCheck[(int)c.Check] = c.Count;
         if (_actionLimits is null) byCheck[(int)SafetyCheck.ActionLimits] = NonFiniteAction.Count;
+        if (_modelOutput is null) byCheck[(int)SafetyCheck.ModelOutput] = ModelFailure.Count;
         var byDecision = new long[_byDecision.Length];
         for (int i = 0; i < byDecision.Length; i++) byDecision[i] = Interlocked.Read(ref _byDecision[i]);
         return new SafetyCounts(Interlocked.Read(ref _ticks), byCheck, byDecision, _auditQueue?.Dropped ?? 0);
@@ -187,6 +192,7 @@ public sealed class SafetyGate : ICommandGate
     {
         foreach (var c in _checks) c.ResetCount();
         NonFiniteAction.ResetCount();
+        ModelFailure.ResetCount();
         Interlocked.Exchange(ref _ticks, 0);
         for (int i = 0; i < _byDecision.Length; i++) Interlocked.Exchange(ref _byDecision[i], 0);
     }
@@ -231,13 +237,26 @@ public sealed class SafetyGate : ICommandGate
         return true;
     }
 
-    /// <summary>Hot path. Runs the model on rows [0, n) of the batch buffers, each row starting from <paramref name="obs"/>.</summary>
-    private void PredictRows(int n, ReadOnlySpan<float> obs, ReadOnlySpan<float> firstAction)
+    /// <summary>
+    /// Hot path. Runs the model on rows [0, n) of the batch buffers, each row starting from
+    /// <paramref name="obs"/>. False when the model throws: a failing model must fail safe, not take the
+    /// loop down (the exception is logged, event 6004).
+    /// </summary>
+    private bool TryPredictRows(int n, ReadOnlySpan<float> obs, ReadOnlySpan<float> firstAction, long seq)
     {
         for (int r = 0; r < n; r++) obs.CopyTo(_obsRows.AsSpan(r * _obsDim, _obsDim));
         if (!firstAction.IsEmpty) firstAction.CopyTo(_actRows);
-        _model!.Predict(n, _obsRows.AsSpan(0, n * _obsDim), _actRows.AsSpan(0, n * _actDim),
-                        _nextRows.AsSpan(0, n * _obsDim), _rewardRows.AsSpan(0, n), _disRows.AsSpan(0, n));
+        try
+        {
+            _model!.Predict(n, _obsRows.AsSpan(0, n * _obsDim), _actRows.AsSpan(0, n * _actDim),
+                            _nextRows.AsSpan(0, n * _obsDim), _rewardRows.AsSpan(0, n), _disRows.AsSpan(0, n));
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            SafetyAuditLog.ModelFailed(_logger, n, seq, e);
+            return false;
+        }
     }
 
     /// <summary>Hot path. Model checks on one predicted row; the first that vetoes, with its values.</summary>
@@ -280,8 +299,7 @@ public sealed class SafetyGate : ICommandGate
             candidates.Slice(j * _actDim, _actDim).CopyTo(row);
             if (Limit(row, 0, report: false, ref ignored)) n++;
         }
-        if (n == 0) return false;
-        PredictRows(n, obs, default);
+        if (n == 0 || !TryPredictRows(n, obs, default, seq: -1)) return false;
         int best = -1;
         float bestD = float.PositiveInfinity;
         for (int r = 0; r < n; r++)

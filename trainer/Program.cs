@@ -5,4 +5,8 @@ var root = new RootCommand("robotics-train: collect robot data, learn world mode
 // Each verb lives in Cli/<Verb>Command.cs and exposes `static Command Create()`; add one line per verb.
 root.Subcommands.Add(Robotics.Trainer.Cli.CollectCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.TrainCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.PetsCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.EvaluateCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
 return CliApp.Run(root, args);

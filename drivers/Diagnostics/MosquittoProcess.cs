@@ -15,19 +15,24 @@ public sealed class MosquittoProcess : IDisposable
     private readonly string _dir;
     private Process? _process;
 
-    public MosquittoProcess()
+    /// <param name="listenerConfig">Extra lines for the listener (TLS files, password file...), after "listener PORT 127.0.0.1".</param>
+    public MosquittoProcess(string listenerConfig = "allow_anonymous true")
     {
         _exe = ExternalTool.Require("mosquitto", "mosquitto");
         Port = EmbeddedBroker.FreePort(IPAddress.Loopback);
-        _dir = Directory.CreateTempSubdirectory("mosquitto-test-").FullName;
+        _dir = System.IO.Directory.CreateTempSubdirectory("mosquitto-test-").FullName;
         File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"),
-            $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n");
+            $"listener {Port} 127.0.0.1\n{listenerConfig}\npersistence false\nlog_dest stderr\n"
+            // As root, mosquitto would switch to its own user and lose access to our private temp files.
+            + (Environment.UserName == "root" ? "user root\n" : ""));
         Start();
     }
 
     public int Port { get; }
     public string Uri => $"mqtt://127.0.0.1:{Port}";
     public int Pid => _process?.Id ?? 0;
+    /// <summary>A private directory for config, certificates and password files; deleted on dispose.</summary>
+    public string Directory => _dir;
 
     public void Start()
     {
@@ -65,6 +70,6 @@ public sealed class MosquittoProcess : IDisposable
     public void Dispose()
     {
         Kill();
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
+        try { System.IO.Directory.Delete(_dir, true); } catch (IOException) { }
     }
 }

@@ -2,23 +2,33 @@ using System.Diagnostics;
 
 namespace Robotics.Drivers.Diagnostics;
 
-/// <summary>Two linked pseudo-terminals from socat (a null-modem cable in software) for tests and the latency benchmark, stopped by PID.</summary>
+/// <summary>
+/// Two linked pseudo-terminals from socat (a null-modem cable in software) for tests and the latency
+/// benchmark. Stopped by PID; can be killed (the "cable" vanishes) and started again on the same paths.
+/// </summary>
 public sealed class SocatPtyPair : IDisposable
 {
-    private readonly Process _process;
+    private readonly string _socat;
     private readonly string _dir;
+    private Process? _process;
 
     public SocatPtyPair()
     {
-        string socat = ExternalTool.Require("socat", "socat");
+        _socat = ExternalTool.Require("socat", "socat");
         _dir = Directory.CreateTempSubdirectory("pty-test-").FullName;
         A = Path.Combine(_dir, "a");
         B = Path.Combine(_dir, "b");
-        var psi = new ProcessStartInfo(socat) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        psi.ArgumentList.Add("-d");
-        psi.ArgumentList.Add("-d");
-        psi.ArgumentList.Add($"pty,raw,echo=0,link={A}");
-        psi.ArgumentList.Add($"pty,raw,echo=0,link={B}");
+        Start();
+    }
+
+    /// <summary>Path of one end (a symlink to /dev/pts/N).</summary>
+    public string A { get; }
+    public string B { get; }
+
+    public void Start()
+    {
+        var psi = new ProcessStartInfo(_socat) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-d", "-d", $"pty,raw,echo=0,link={A}", $"pty,raw,echo=0,link={B}" }) psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
@@ -31,18 +41,25 @@ public sealed class SocatPtyPair : IDisposable
         }
     }
 
-    /// <summary>Path of one end (a symlink to /dev/pts/N).</summary>
-    public string A { get; }
-    public string B { get; }
-
-    public void Dispose()
+    /// <summary>SIGKILL by PID: both ptys vanish under whoever has them open.</summary>
+    public void Kill()
     {
+        if (_process is null) return;
         if (!_process.HasExited)
         {
             Process.GetProcessById(_process.Id).Kill();
             _process.WaitForExit(5000);
         }
         _process.Dispose();
+        _process = null;
+        // socat cannot remove its links when killed; dangling links would look like a device that exists.
+        foreach (var link in new[] { A, B })
+            if (File.Exists(link) || new FileInfo(link).LinkTarget is not null) File.Delete(link);
+    }
+
+    public void Dispose()
+    {
+        Kill();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 }

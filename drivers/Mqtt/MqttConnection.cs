@@ -183,6 +183,21 @@ public sealed class MqttConnection : IAsyncDisposable
         return b.Build();
     }
 
+    private static bool ValidateAgainst(X509Certificate2Collection roots, MqttClientCertificateValidationEventArgs args)
+    {
+        // Name mismatches and missing certificates fail regardless of the chain.
+        if ((args.SslPolicyErrors & (System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch
+                                     | System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable)) != 0) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (args.Chain is not null)
+            foreach (var element in args.Chain.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+        using var leaf = new X509Certificate2(args.Certificate);
+        return chain.Build(leaf);
+    }
+
     private static MqttClientTlsOptions BuildTls(MqttConnectionOptions o)
     {
         var tls = new MqttClientTlsOptionsBuilder()
@@ -190,11 +205,12 @@ public sealed class MqttConnection : IAsyncDisposable
             .WithTargetHost(o.Tls.TargetHost ?? o.Host)
             .WithAllowUntrustedCertificates(o.Tls.AllowUntrustedCertificates)
             .WithIgnoreCertificateChainErrors(o.Tls.AllowUntrustedCertificates);
-        if (o.Tls.CaCertificateFile is { } ca)
+        if (o.Tls.CaCertificateFile is { } ca && !o.Tls.AllowUntrustedCertificates)
         {
-            var chain = new X509Certificate2Collection();
-            chain.ImportFromPemFile(ca);
-            tls = tls.WithTrustChain(chain);
+            // A private CA: validate the broker's chain against it alone (not the system store), name included.
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(ca);
+            tls = tls.WithTrustChain(roots).WithCertificateValidationHandler(args => ValidateAgainst(roots, args));
         }
         if (o.Tls.ClientCertificateFile is { } cert)
             tls = tls.WithClientCertificates(new X509Certificate2Collection(X509Certificate2.CreateFromPemFile(cert, o.Tls.ClientKeyFile)));

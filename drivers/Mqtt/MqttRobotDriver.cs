@@ -13,7 +13,7 @@ namespace Robotics.Drivers.Mqtt;
 /// A robot behind an MQTT broker (protocol in docs/PROTOCOL.md). States are parsed on MQTTnet's receive
 /// loop straight into a preallocated buffer and validated (malformed, wrong length, non-finite and
 /// out-of-order states are rejected, logged and counted, never readable). Commands are serialised by
-/// <see cref="Write"/> into a reused buffer and published by a sender task, so the loop never waits on
+/// <see cref="Write"/> into a reused buffer and published by a sender thread, so the loop never waits on
 /// the network. Broker outages are ridden out by <see cref="MqttConnection"/>'s reconnect pipeline;
 /// commands issued while disconnected are dropped (the robot falls back to its safe action on ttl).
 /// An e-stop message on the topic engages or requests release of the shared <see cref="EStopLatch"/>.
@@ -35,17 +35,15 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
 
     // Command side: Write fills _pending under _commandGate, the sender swaps it with _sending.
     private readonly object _commandGate = new();
-    private readonly SemaphoreSlim _sendSignal = new(0);
     private ArrayBufferWriter<byte> _pending = new(256), _sending = new(256);
     private readonly Utf8JsonWriter _json = new(new ArrayBufferWriter<byte>(1));
     private CommandBuffer? _outgoing;
     private long _pendingTimestamp;
     private int _pendingTtlMs;
     private bool _hasPending;
-    private int _signalled;
     private readonly MqttApplicationMessage _commandMessage;
     private CancellationTokenSource? _senderStop;
-    private Task _sender = Task.CompletedTask;
+    private Thread? _sender;
     private volatile bool _active;
     private volatile bool _robotOnline;
     private bool _shutdown;
@@ -104,7 +102,9 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         if (_spec is null) throw new InvalidOperationException("mqtt driver: Activate before Configure");
         if (_active) return ValueTask.CompletedTask;
         _senderStop = new CancellationTokenSource();
-        _sender = Task.Run(() => SendLoopAsync(_senderStop.Token), CancellationToken.None);
+        var stop = _senderStop.Token;
+        _sender = new Thread(() => SendLoop(stop)) { IsBackground = true, Name = "mqtt-send " + _topics.Prefix, Priority = ThreadPriority.AboveNormal };
+        _sender.Start();
         _active = true;
         return ValueTask.CompletedTask;
     }
@@ -114,7 +114,8 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         if (!_active) return;
         _active = false;
         _senderStop!.Cancel();
-        try { await _sender.WaitAsync(ct); } catch (OperationCanceledException) { }
+        lock (_commandGate) Monitor.PulseAll(_commandGate);
+        await Task.Run(() => _sender!.Join(TimeSpan.FromSeconds(5)), ct);
         _senderStop.Dispose();
     }
 
@@ -131,7 +132,6 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     {
         await ShutdownAsync(CancellationToken.None);
         await _connection.DisposeAsync();
-        _sendSignal.Dispose();
         _json.Dispose();
     }
 
@@ -170,25 +170,27 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
             _pendingTimestamp = _time.GetTimestamp();
             _pendingTtlMs = o.TtlMs;
             _hasPending = true;
+            Monitor.Pulse(_commandGate);
         }
-        if (Interlocked.Exchange(ref _signalled, 1) == 0) _sendSignal.Release();
     }
 
     /// <summary>Not real-time. Publishes an e-stop engage or release (retained, so late joiners see it).</summary>
     public Task PublishEStopAsync(bool engage, string reason, CancellationToken ct) =>
         _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(engage, reason)), _options.Qos.EStop, true, ct);
 
-    private async Task SendLoopAsync(CancellationToken ct)
+    /// <summary>
+    /// The sender thread: waits for a command, publishes it and waits for the publish to finish (QoS 0:
+    /// written to the socket), so the loop's thread never touches the network.
+    /// </summary>
+    private void SendLoop(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            try { await _sendSignal.WaitAsync(ct); }
-            catch (OperationCanceledException) { return; }
-            Interlocked.Exchange(ref _signalled, 0);
             long stamp; int ttlMs;
             lock (_commandGate)
             {
-                if (!_hasPending) continue;
+                while (!_hasPending && !ct.IsCancellationRequested) Monitor.Wait(_commandGate);
+                if (ct.IsCancellationRequested) return;
                 (_pending, _sending) = (_sending, _pending);
                 _hasPending = false;
                 stamp = _pendingTimestamp; ttlMs = _pendingTtlMs;
@@ -201,7 +203,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
             try
             {
                 _commandMessage.Payload = new ReadOnlySequence<byte>(_sending.WrittenMemory);
-                await _connection.PublishAsync(_commandMessage, ct);
+                _connection.PublishAsync(_commandMessage, ct).GetAwaiter().GetResult();
                 Counters.Inc(ref Counters._commandsSent);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
@@ -209,7 +211,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
             {
                 // The link dropped mid-publish; the connection reconnects, the robot holds on ttl.
                 Counters.Inc(ref Counters._commandsDropped);
-                _logger.LogDebug("mqtt driver: command {Seq} not sent: {Error}", _outgoing?.Seq, e.Message);
+                _logger.LogDebug("mqtt driver: command not sent: {Error}", e.Message);
             }
         }
     }

@@ -19,6 +19,7 @@ public sealed class MpcController : IDisposable
 {
     private readonly OnnxWorldModel _plannerModel;
     private readonly OnnxWorldModel? _gateModel;
+    private OnnxRolloutModel? _rollout;
 
     private MpcController(OnnxWorldModel plannerModel, OnnxWorldModel? gateModel, IPlanner planner, ICommandGate gate, ControlLoop loop)
     {
@@ -55,12 +56,19 @@ public sealed class MpcController : IDisposable
             MaxBatch = plannerOptions.MaxBatch, IntraOpThreads = options.PlannerThreads, Provider = options.Provider,
         }, logger);
         OnnxWorldModel? gateModel = null;
+        OnnxRolloutModel? rollout = null;
         try
         {
             IAnalyticCost? analytic = EnvironmentRegistry.Exists(plannerModel.Card.EnvId)
                 ? EnvironmentRegistry.Create(plannerModel.Card.EnvId).Cost : null;
             var costs = options.Costs.Build(analytic, plannerModel.ObsDim, plannerModel.ActDim);
             var planner = PlannerFactory.Create(plannerOptions, plannerModel, spec.ActionSpace, costs, new Random(options.Seed));
+            if (options.FusedRollout && plannerOptions.Particles == ParticleMode.Average && planner is MpcPlanner mpc)
+            {
+                rollout = RolloutModelFactory.TryCreate(modelPath, plannerModel.Card, plannerOptions.Horizon, options.Costs, analytic,
+                    new WorldModelOptions { MaxBatch = plannerOptions.MaxBatch, IntraOpThreads = options.PlannerThreads, Provider = options.Provider }, logger);
+                if (rollout is not null) mpc.UseFusedRollout(rollout);
+            }
 
             ICommandGate gate;
             if (options.Gate == GateKind.Safety)
@@ -79,18 +87,23 @@ public sealed class MpcController : IDisposable
             else gate = new PassThroughGate();
 
             var loop = new ControlLoop(driver, spec, planner, gate, options.Loop, time, logger);
-            return new MpcController(plannerModel, gateModel, planner, gate, loop);
+            return new MpcController(plannerModel, gateModel, planner, gate, loop) { _rollout = rollout };
         }
         catch
         {
+            rollout?.Dispose();
             plannerModel.Dispose();
             gateModel?.Dispose();
             throw;
         }
     }
 
+    /// <summary>True when the planner scores with the fused rollout graph.</summary>
+    public bool Fused => _rollout is not null;
+
     public void Dispose()
     {
+        _rollout?.Dispose();
         _plannerModel.Dispose();
         _gateModel?.Dispose();
     }

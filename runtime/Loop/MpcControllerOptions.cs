@@ -28,6 +28,8 @@ public sealed record MpcControllerOptions
     public SafetyGateOptions? SafetyOptions { get; init; }
     public ControlLoopOptions Loop { get; init; } = new();
     public int Seed { get; init; }
+    /// <summary>Score each planner iteration with one fused rollout call when the model and costs allow (same results, faster).</summary>
+    public bool FusedRollout { get; init; } = true;
 
     public MpcControllerOptions Validate()
     {

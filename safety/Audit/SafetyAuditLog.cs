@@ -20,6 +20,10 @@ internal static partial class SafetyAuditLog
         Message = "safety estop: released at {Time:o}, state seq {StateSeq}")]
     public static partial void EStopReleased(ILogger logger, DateTimeOffset time, long stateSeq);
 
+    [LoggerMessage(EventId = 6004, EventName = "SafetyModelFailed", Level = LogLevel.Error,
+        Message = "safety model_output: the model threw predicting {Rows} rows (state seq {StateSeq}); falling back")]
+    public static partial void ModelFailed(ILogger logger, int rows, long stateSeq, Exception exception);
+
     [LoggerMessage(EventId = 6003, EventName = "SafetyGateCreated", Level = LogLevel.Information,
         Message = "safety gate for robot {RobotId}: checks {Checks}; uncertainty threshold {Threshold}")]
     public static partial void Created(ILogger logger, string robotId, string checks, float threshold);

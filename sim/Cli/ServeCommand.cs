@@ -51,6 +51,9 @@ public static class ServeCommand
             };
             using var cts = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+            // SIGTERM (systemd, docker stop, timeout) stops cleanly too: retained "offline", not the last will.
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
             var robot = new VirtualRobot(EnvironmentRegistry.Create(envId, options.Seed), options, server, time, logger);
             try
             {

@@ -191,6 +191,20 @@ public class MqttDriverTests
     }
 
     [Fact]
+    public async Task DriverWriteAndTryRead_AllocateNothing_OverMqtt()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions());
+        await using var robot = RobotHost.Mqtt(broker.Port, "ra", lockstep: false, period: TimeSpan.FromMilliseconds(10));
+        await using var driver = Driver(broker.Port, "ra", new ListLogger());
+        var spec = await driver.ConfigureAsync(cts.Token);
+        await driver.ActivateAsync(cts.Token);
+        Assert.True(await driver.WaitForStateAsync(long.MinValue, TimeSpan.FromSeconds(5), cts.Token));
+        AllocationAssert.HotPathAllocatesNothing(driver, spec);
+        await MqttDriverTests.Eventually(() => driver.Counters.CommandsSent > 0, cts.Token);
+    }
+
+    [Fact]
     public async Task CleanShutdown_DoesNotReconnect_AndLeavesARetainedOfflineStatus()
     {
         using var cts = new CancellationTokenSource(Timeout);

@@ -68,7 +68,7 @@ public class ControlLoopTests
         Assert.Equal(200, report.Steps);
         Assert.True(report.Truncated);
         Assert.Equal(200, e.Length);
-        Assert.Equal(report.Return, e.Return, 3);
+        Assert.Equal(report.Return, e.Return, 0.05); // float sum of 200 rewards vs the loop's double sum
         for (int i = 0; i < e.Length; i++)
         {
             Transition t = e.Transitions[i];

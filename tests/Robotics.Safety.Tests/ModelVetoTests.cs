@@ -121,3 +121,34 @@ public class ModelVetoTests
         Assert.Equal(2, model.MaxN);
     }
 }
+
+public class ModelFailureTests
+{
+    [Fact]
+    public void Gate_FallsBack_WhenModelThrows_AndLogsTheException()
+    {
+        var model = new FakeEnsembleModel(3, 1, 1.0, static (o, a, next) => throw new InvalidOperationException("onnx runtime failed"));
+        var h = new GateHarness(model: model);
+
+        var sent = h.Tick(GateHarness.Obs(), [0.5f], candidates: [0.1f]);
+
+        Assert.Equal([0f], sent.Action);
+        Assert.Equal(SafetyDecision.Fallback, sent.Safety);
+        Assert.Equal(1, h.Gate.Snapshot()[SafetyCheck.ModelOutput]);
+        Assert.Single(h.Log.CheckEvents(SafetyCheck.ModelOutput));
+        var e = Assert.Single(h.Log.Events, e => e.Id.Id == 6004);
+        Assert.Contains("threw", e.Message);
+    }
+
+    [Fact]
+    public void Gate_FallsBack_WhenModelThrowsOnlyForCandidates()
+    {
+        // Proposal vetoed (D = 1.5 > 1); the batched candidate call throws: no candidate can be trusted.
+        var model = new FakeEnsembleModel(3, 1, 1.0, static (o, a, next) =>
+            a[0] < 1f ? throw new InvalidOperationException("batch failed") : 1.5f);
+        var h = new GateHarness(model: model);
+        var sent = h.Tick(GateHarness.Obs(), [1.5f], candidates: [0.1f, 0.2f]);
+        Assert.Equal([0f], sent.Action);
+        Assert.Equal(SafetyDecision.Fallback, sent.Safety);
+    }
+}

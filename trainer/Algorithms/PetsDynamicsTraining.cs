@@ -82,14 +82,7 @@ internal static class PetsDynamicsTraining
                     Tensor idx = tensor(batchIndex);
                     Tensor x = xTrain.index_select(0, idx).view(e, batch, inDim);
                     Tensor y = yTrain.index_select(0, idx).view(e, batch, outDim);
-                    var (mean, logVar) = network.forward(x);
-                    Tensor nll = ProbabilisticEnsemble.GaussianNll(mean, logVar, y).sum();
-                    Tensor loss = nll + options.LogVarBoundPenalty * (network.MaxLogVar.sum() - network.MinLogVar.sum());
-                    foreach (var w in network.Weights) loss = loss + 0.5 * options.WeightDecay * w.square().sum();
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    nllSum += nll.item<float>() / e;
+                    nllSum += AdamStep(network, optimizer, x, y, options);
                 }
 
                 // 4. Validation: MSE of each member's mean; keep each member's best weights.
@@ -127,6 +120,22 @@ internal static class PetsDynamicsTraining
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// One optimiser step on minibatch x [E,B,in], y [E,B,out]: Gaussian NLL summed over members, the
+    /// log-variance bound penalty and L2 weight decay. Returns the members' mean NLL.
+    /// </summary>
+    internal static double AdamStep(ProbabilisticEnsemble network, optim.Optimizer optimizer, Tensor x, Tensor y, EnsembleOptions options)
+    {
+        var (mean, logVar) = network.forward(x);
+        Tensor nll = ProbabilisticEnsemble.GaussianNll(mean, logVar, y).sum();
+        Tensor loss = nll + options.LogVarBoundPenalty * (network.MaxLogVar.sum() - network.MinLogVar.sum());
+        foreach (var w in network.Weights) loss = loss + 0.5 * options.WeightDecay * w.square().sum();
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        return nll.item<float>() / network.Members;
     }
 
     private static Tensor Normalise(float[] rows, Standardizer norm, int n)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Robotics.Core.Models;
 using Robotics.Core.Onnx;
+using Robotics.Core.Onnx.Ensemble;
 using Robotics.Trainer.Models;
 
 namespace Robotics.Trainer.Export;
@@ -8,11 +9,11 @@ namespace Robotics.Trainer.Export;
 /// <summary>
 /// Writes a trained ensemble as one .onnx file: the step graph (inputs obs [N, obs], action [N, act];
 /// outputs next_obs [N, obs], reward [N], next_obs_members [K, N, obs], disagreement [N]) with the
-/// normalisation inside, and the model card as JSON under metadata key robotics.card.
+/// normalisation inside, and the model card as JSON under metadata key robotics.card. The graph comes from
+/// core's EnsembleStepGraph, the one step-graph builder the runtime also uses for its fused rollout.
 /// </summary>
 public static class OnnxExporter
 {
-    public const string GraphName = "step";
     public const string ObsInput = "obs", ActionInput = "action";
     public const string NextObsOutput = "next_obs", RewardOutput = "reward", MembersOutput = "next_obs_members", DisagreementOutput = "disagreement";
 
@@ -60,24 +61,12 @@ public static class OnnxExporter
     }
 
     /// <summary>The ONNX model for <paramref name="weights"/> with <paramref name="card"/> in its metadata.</summary>
-    public static OnnxModel BuildModel(EnsembleWeights weights, ModelCard card)
-    {
-        var g = new OnnxGraphBuilder(GraphName)
-        {
-            DocString = "PETS ensemble one-step model: raw obs and action in; elites' mean next observation and reward, " +
-                        "each elite's next observation, and disagreement (max over elites of the L2 distance to the elites' mean " +
-                        "predicted observation change, normalised units) out.",
-        };
-        var step = new EnsembleStepGraph(g, weights);
-        OnnxValue obs = g.Input(ObsInput, ["N", weights.ObsDim]);
-        OnnxValue action = g.Input(ActionInput, ["N", weights.ActDim]);
-        var o = step.Apply(g, obs, action);
-        g.Output(NextObsOutput, o.NextObs, ["N", weights.ObsDim]);
-        g.Output(RewardOutput, o.Reward, ["N"]);
-        g.Output(MembersOutput, o.NextObsMembers, [weights.Elites, "N", weights.ObsDim]);
-        g.Output(DisagreementOutput, o.Disagreement, ["N"]);
-        return g.ToModel(new Dictionary<string, string> { [ModelCard.MetadataKey] = card.ToJson() }, TrainerVersion);
-    }
+    public static OnnxModel BuildModel(EnsembleWeights weights, ModelCard card) =>
+        EnsembleStepGraph.Build(weights.ToParameters(), new Dictionary<string, string> { [ModelCard.MetadataKey] = card.ToJson() },
+            TrainerVersion,
+            "PETS ensemble one-step model: raw obs and action in; elites' mean next observation and reward, " +
+            "each elite's next observation, and disagreement (max over elites of the L2 distance to the elites' mean " +
+            "predicted observation change, normalised units) out.");
 
     public static string TrainerVersion { get; } =
         "robotics-train " + (typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");

@@ -33,16 +33,6 @@ public static partial class TorchSetup
         }
     }
 
-    /// <summary>Patch-only form for code that must not change the thread count.</summary>
-    public static void EnsureLoaded()
-    {
-        lock (Gate)
-        {
-            if (_prepared) return;
-        }
-        Ensure(Math.Min(2, Environment.ProcessorCount));
-    }
-
     /// <summary>The copies TorchSharp may load: the app's runtimes/ tree (dotnet run, dotnet test) or its base directory (RID-specific publish).</summary>
     internal static IEnumerable<string> LibTorchSharpCandidates(string baseDirectory) =>
         new[] { Path.Combine(baseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"),
@@ -57,7 +47,15 @@ public static partial class TorchSetup
         if (files.Count == 0)
             throw new InvalidOperationException(
                 $"this system's libstdc++ lacks {GlibcxxCompat.RequiredVersion} and no libLibTorchSharp.so was found under {AppContext.BaseDirectory} to make compatible");
-        foreach (string f in files) GlibcxxCompat.Apply(f, system);
+        foreach (string f in files)
+        {
+            try { GlibcxxCompat.Apply(f, system); }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new InvalidOperationException(
+                    $"cannot make {f} loadable on this system's libstdc++ (needs write access once): {e.Message}", e);
+            }
+        }
     }
 
     private static void SetNativeEnvironmentDefault(string name, string value)

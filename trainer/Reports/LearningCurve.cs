@@ -38,7 +38,7 @@ public static class LearningCurve
         plot.XLabel("epoch");
         plot.Axes.Left.Label.Text = "train NLL";
         plot.Axes.Right.Label.Text = "validation MSE";
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.SavePng(path, 900, 500);
     }
 }

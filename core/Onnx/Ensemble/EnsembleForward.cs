@@ -14,7 +14,14 @@ public sealed class EnsembleForward
     private readonly OnnxGraphBuilder _g;
     private readonly EnsembleParameters _p;
     private readonly OnnxValue[] _w, _b;
-    private readonly OnnxValue _inMean, _inInvStd, _deltaStd, _deltaMean;
+    private readonly OnnxValue _inMean, _inStd, _deltaStd, _deltaMean;
+
+    // Initializer names: EnsembleParametersReader reads them back to rebuild graphs from a step model.
+    internal static string WeightName(int layer) => $"ensemble.layer{layer}.weight";
+    internal static string BiasName(int layer) => $"ensemble.layer{layer}.bias";
+    internal const string InputMeanName = "ensemble.input_mean", InputStdName = "ensemble.input_std";
+    internal const string DeltaMeanName = "ensemble.delta_mean", DeltaStdName = "ensemble.delta_std";
+    internal const string RewardMeanName = "ensemble.reward_mean", RewardStdName = "ensemble.reward_std";
     private readonly OnnxValue _rewardStd, _rewardMean;
 
     public EnsembleForward(OnnxGraphBuilder g, EnsembleParameters p)
@@ -26,19 +33,17 @@ public sealed class EnsembleForward
         _b = new OnnxValue[p.LayerCount];
         for (int l = 0; l < p.LayerCount; l++)
         {
-            _w[l] = g.Initializer($"ensemble.layer{l}.weight", p.Weights[l], e, p.LayerSizes[l], p.LayerSizes[l + 1]);
-            _b[l] = g.Initializer($"ensemble.layer{l}.bias", p.Biases[l], e, 1, p.LayerSizes[l + 1]);
+            _w[l] = g.Initializer(WeightName(l), p.Weights[l], e, p.LayerSizes[l], p.LayerSizes[l + 1]);
+            _b[l] = g.Initializer(BiasName(l), p.Biases[l], e, 1, p.LayerSizes[l + 1]);
         }
-        var inv = new float[p.InputWidth];
-        for (int i = 0; i < inv.Length; i++) inv[i] = 1f / p.InputStd[i];
-        _inMean = g.Initializer("ensemble.input_mean", p.InputMean, p.InputWidth);
-        _inInvStd = g.Initializer("ensemble.input_inv_std", inv, p.InputWidth);
-        _deltaMean = g.Initializer("ensemble.delta_mean", p.OutputMean.AsSpan(0, o), o);
-        _deltaStd = g.Initializer("ensemble.delta_std", p.OutputStd.AsSpan(0, o), o);
+        _inMean = g.Initializer(InputMeanName, p.InputMean, p.InputWidth);
+        _inStd = g.Initializer(InputStdName, p.InputStd, p.InputWidth);
+        _deltaMean = g.Initializer(DeltaMeanName, p.OutputMean.AsSpan(0, o), o);
+        _deltaStd = g.Initializer(DeltaStdName, p.OutputStd.AsSpan(0, o), o);
         if (p.PredictsReward)
         {
-            _rewardMean = g.Initializer("ensemble.reward_mean", p.OutputMean.AsSpan(o, 1), 1);
-            _rewardStd = g.Initializer("ensemble.reward_std", p.OutputStd.AsSpan(o, 1), 1);
+            _rewardMean = g.Initializer(RewardMeanName, p.OutputMean.AsSpan(o, 1), 1);
+            _rewardStd = g.Initializer(RewardStdName, p.OutputStd.AsSpan(o, 1), 1);
         }
     }
 
@@ -46,11 +51,13 @@ public sealed class EnsembleForward
     public readonly record struct StepValues(OnnxValue NextObsMembers, OnnxValue NextObs, OnnxValue Reward, OnnxValue Disagreement);
 
     /// <summary>Adds one step for observations [N, obs_dim] and actions [N, act_dim].</summary>
-    public StepValues Step(OnnxValue obs, OnnxValue action)
+    public StepValues Step(OnnxValue obs, OnnxValue action) => Step(_g, obs, action);
+
+    /// <summary>Adds one step into <paramref name="g"/>: the graph the weights live in or one of its subgraphs (a Loop body).</summary>
+    public StepValues Step(OnnxGraphBuilder g, OnnxValue obs, OnnxValue action)
     {
-        var g = _g;
         int o = _p.ObsDim;
-        OnnxValue h = g.Mul(g.Sub(g.Concat(1, obs, action), _inMean), _inInvStd);
+        OnnxValue h = g.Div(g.Sub(g.Concat(1, obs, action), _inMean), _inStd);
         for (int l = 0; l < _p.LayerCount; l++)
         {
             h = g.Add(g.MatMul(h, _w[l]), _b[l]);

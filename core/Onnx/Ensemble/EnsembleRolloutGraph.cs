@@ -12,8 +12,17 @@ namespace Robotics.Core.Onnx.Ensemble;
 /// </summary>
 public static class EnsembleRolloutGraph
 {
+    /// <summary>How the horizon is laid out in the graph.</summary>
+    public enum Form
+    {
+        /// <summary>H copies of the step (fastest in ONNX Runtime; the horizon is fixed).</summary>
+        Unrolled,
+        /// <summary>One ONNX Loop over the horizon (for comparison; the Loop runs its body as a subgraph per step).</summary>
+        Loop,
+    }
+
     public static OnnxModel Build(EnsembleParameters p, int horizon, RolloutCostOptions cost,
-                                  IReadOnlyDictionary<string, string>? metadata = null, string producerVersion = "")
+                                  IReadOnlyDictionary<string, string>? metadata = null, string producerVersion = "", Form form = Form.Unrolled)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         cost.Validate();
@@ -29,20 +38,44 @@ public static class EnsembleRolloutGraph
         OnnxValue rows = g.Slice(g.Shape(actions), [0], [1], [0]);
         OnnxValue obs = g.Expand(g.Unsqueeze(obs0, 0), g.Concat(0, rows, g.ConstInt64(p.ObsDim)));
         OnnxValue prev = g.Unsqueeze(lastAction, 0);
-        OnnxValue lambda = g.Const(cost.UncertaintyLambda), rate = g.Const(cost.ActionRateWeight);
+        OnnxValue lambda = cost.UncertaintyLambda > 0 ? g.Const(cost.UncertaintyLambda) : OnnxValue.None;
+        OnnxValue rate = cost.ActionRateWeight > 0 ? g.Const(cost.ActionRateWeight) : OnnxValue.None;
         OnnxValue total = OnnxValue.None, dSum = OnnxValue.None;
 
-        for (int t = 0; t < horizon; t++)
+        if (form == Form.Unrolled)
         {
-            OnnxValue a = g.Gather(actions, t, axis: 1);
-            var s = forward.Step(obs, a);
-            OnnxValue c = cost.Analytic is { } analytic ? analytic.Build(g, obs, a) : g.Neg(s.Reward);
-            if (cost.UncertaintyLambda > 0) c = g.Add(c, g.Mul(lambda, s.Disagreement));
-            if (cost.ActionRateWeight > 0) c = g.Add(c, g.Mul(rate, g.ReduceSumSquare(g.Sub(a, prev), [1], keepDims: false)));
-            total = t == 0 ? c : g.Add(total, c);
-            dSum = t == 0 ? s.Disagreement : g.Add(dSum, s.Disagreement);
-            obs = s.NextObs;
-            prev = a;
+            for (int t = 0; t < horizon; t++)
+            {
+                OnnxValue a = g.Gather(actions, t, axis: 1);
+                var (next, c, d) = Step(g, forward, cost, lambda, rate, obs, a, prev);
+                total = t == 0 ? c : g.Add(total, c);
+                dSum = t == 0 ? d : g.Add(dSum, d);
+                obs = next;
+                prev = a;
+            }
+        }
+        else
+        {
+            // Loop-carried: obs [P, o], prev [P, a], total [P], dSum [P]; actions read from the outer scope.
+            var body = g.Subgraph("rollout_step");
+            OnnxValue it = body.Input("t", [], OnnxDataType.Int64);
+            OnnxValue cond = body.Input("cond_in", [], OnnxDataType.Bool);
+            OnnxValue bObs = body.Input("obs_in", ["P", p.ObsDim]);
+            OnnxValue bPrev = body.Input("prev_in", ["P", p.ActDim]);
+            OnnxValue bTotal = body.Input("total_in", ["P"]);
+            OnnxValue bDSum = body.Input("dsum_in", ["P"]);
+            OnnxValue a = body.Gather(actions, it, axis: 1);
+            var (next, c, d) = Step(body, forward, cost, lambda, rate, bObs, a, bPrev);
+            body.Output("cond_out", body.Identity(cond), [], OnnxDataType.Bool);
+            body.Output("obs_out", next, ["P", p.ObsDim]);
+            body.Output("prev_out", a, ["P", p.ActDim]);
+            body.Output("total_out", body.Add(bTotal, c), ["P"]);
+            body.Output("dsum_out", body.Add(bDSum, d), ["P"]);
+            OnnxValue zeros = g.ConstantOfShape(rows, 0f);
+            OnnxValue prevRows = g.Expand(prev, g.Concat(0, rows, g.ConstInt64(p.ActDim)));
+            var outs = g.Loop(g.ConstInt64Scalar(horizon), g.ConstBool(true), [obs, prevRows, zeros, zeros], body.ToGraph());
+            total = outs[2];
+            dSum = outs[3];
         }
         g.Output(EnsembleGraphNames.Cost, total, ["P"]);
         g.Output(EnsembleGraphNames.RolloutDisagreement, dSum, ["P"]);
@@ -53,5 +86,16 @@ public static class EnsembleRolloutGraph
             [EnsembleGraphNames.CostKey] = cost.Describe(),
         };
         return g.ToModel(meta, producerVersion);
+    }
+
+    /// <summary>One horizon step: next observation, the step's cost and its disagreement.</summary>
+    private static (OnnxValue Next, OnnxValue Cost, OnnxValue D) Step(OnnxGraphBuilder g, EnsembleForward forward, RolloutCostOptions cost,
+        OnnxValue lambda, OnnxValue rate, OnnxValue obs, OnnxValue a, OnnxValue prev)
+    {
+        var s = forward.Step(g, obs, a);
+        OnnxValue c = cost.Analytic is { } analytic ? analytic.Build(g, obs, a) : g.Neg(s.Reward);
+        if (cost.UncertaintyLambda > 0) c = g.Add(c, g.Mul(lambda, s.Disagreement));
+        if (cost.ActionRateWeight > 0) c = g.Add(c, g.Mul(rate, g.ReduceSumSquare(g.Sub(a, prev), [1], keepDims: false)));
+        return (s.NextObs, c, s.Disagreement);
     }
 }

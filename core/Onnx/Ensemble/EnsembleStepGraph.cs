@@ -9,9 +9,10 @@ namespace Robotics.Core.Onnx.Ensemble;
 /// </summary>
 public static class EnsembleStepGraph
 {
-    public static OnnxModel Build(EnsembleParameters p, IReadOnlyDictionary<string, string>? metadata = null, string producerVersion = "")
+    public static OnnxModel Build(EnsembleParameters p, IReadOnlyDictionary<string, string>? metadata = null, string producerVersion = "",
+                                  string docString = "")
     {
-        var g = new OnnxGraphBuilder("ensemble_step");
+        var g = new OnnxGraphBuilder("ensemble_step") { DocString = docString };
         OnnxValue obs = g.Input(EnsembleGraphNames.Obs, ["N", p.ObsDim]);
         OnnxValue action = g.Input(EnsembleGraphNames.Action, ["N", p.ActDim]);
         var s = new EnsembleForward(g, p).Step(obs, action);

@@ -12,7 +12,7 @@ internal sealed record EpisodeRun(int States, int UpInLast50, bool Ended, long L
 internal static class TestLoop
 {
     public static async Task<EpisodeRun> RunEpisodeAsync(IRobotDriver driver, RobotSpec spec, Func<StateBuffer, float> policy,
-        int maxStates, CancellationToken ct, long afterSeq = long.MinValue, TimeSpan? stateTimeout = null)
+        int maxStates, CancellationToken ct, long afterSeq = long.MinValue, TimeSpan? stateTimeout = null, int ttlMs = 500)
     {
         var state = new StateBuffer(spec.ObservationSpace.Dimension);
         var command = new CommandBuffer(spec.ActionSpace.Dimension);
@@ -32,7 +32,7 @@ internal static class TestLoop
             command.Action[0] = policy(state);
             command.Seq++;
             command.StateSeq = state.Seq;
-            command.TtlMs = 500;
+            command.TtlMs = ttlMs;
             command.Safety = SafetyDecision.Ok;
             driver.Write(command);
             if (state.Terminated || state.Truncated) { ended = true; break; }

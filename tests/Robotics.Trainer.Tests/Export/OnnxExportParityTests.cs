@@ -6,6 +6,7 @@ using Robotics.Trainer.Export;
 using Robotics.Trainer.Models;
 using Robotics.Trainer.Tests.Onnx;
 using Robotics.Trainer.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Robotics.Trainer.Tests.Export;
 
@@ -37,8 +38,13 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     private readonly SmallModel _m;
+    private readonly ITestOutputHelper _output;
 
-    public OnnxExportParityTests(SmallModel m) => _m = m;
+    public OnnxExportParityTests(SmallModel m, ITestOutputHelper output)
+    {
+        _m = m;
+        _output = output;
+    }
 
     [Fact]
     public void ExportedModel_MatchesTorchForward_OnRandomInputs()
@@ -55,6 +61,10 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
         Assert.Equal([(long)n], ort["reward"].Shape);
         Assert.Equal([3L, n, 3L], ort["next_obs_members"].Shape);
         Assert.Equal([(long)n], ort["disagreement"].Shape);
+        double worst = new[] { (torchOut.NextObs, ort["next_obs"].Data), (torchOut.Reward, ort["reward"].Data),
+                                (torchOut.NextObsMembers, ort["next_obs_members"].Data), (torchOut.Disagreement, ort["disagreement"].Data) }
+            .Max(p => p.Item1.Zip(p.Item2, (a, b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), 1e-2)).Max());
+        _output.WriteLine($"max relative error (floor 1e-2): {worst:E2}");
         AssertClose("next_obs", torchOut.NextObs, ort["next_obs"].Data);
         AssertClose("reward", torchOut.Reward, ort["reward"].Data);
         AssertClose("next_obs_members", torchOut.NextObsMembers, ort["next_obs_members"].Data);
@@ -79,6 +89,27 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
         Assert.Equal(_m.Model.DisagreementMax, card.DisagreementMax);
         Assert.Equal(["obs", "action"], session.InputMetadata.Keys);
         Assert.Equal(["next_obs", "reward", "next_obs_members", "disagreement"], session.OutputMetadata.Keys);
+    }
+
+    [Fact]
+    public void ExportedModel_LoadsInTheRuntimesWorldModel_WithMatchingPredictions()
+    {
+        const int n = 8;
+        var rng = new Random(2);
+        float[] obs = Enumerable.Range(0, n * 3).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] act = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        var expected = _m.Model.Predict(obs, act, n);
+
+        using var runtimeModel = Robotics.Runtime.Models.OnnxWorldModel.Load(_m.Path, new Pendulum().ToSpec("test"));
+        var next = new float[n * 3];
+        var reward = new float[n];
+        var disagreement = new float[n];
+        runtimeModel.Predict(n, obs, act, next, reward, disagreement);
+
+        Assert.Equal(3, runtimeModel.Members);
+        AssertClose("next_obs", expected.NextObs, next);
+        AssertClose("reward", expected.Reward, reward);
+        AssertClose("disagreement", expected.Disagreement, disagreement);
     }
 
     [Fact]

@@ -1,0 +1,93 @@
+using Robotics.Runtime.Planning;
+using Robotics.Runtime.Planning.Costs;
+using Robotics.Sim.Environments;
+
+namespace Robotics.Runtime.Tests.Perf;
+
+public sealed class FusedRolloutTests
+{
+    private static float[] Sequences(int count, int horizon, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, count * horizon).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+    }
+
+    private static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float rel)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= rel * Math.Max(1, Math.Abs(expected[i])),
+                $"[{i}]: step-by-step {expected[i]}, fused {actual[i]}");
+    }
+
+    [Theory]
+    [InlineData(false, 0f, 0f)]
+    [InlineData(false, 2.5f, 0.3f)]
+    [InlineData(true, 0.7f, 0.1f)]
+    public void FusedScore_EqualsStepByStepScore(bool learnedReward, float lambda, float actionRate)
+    {
+        const int count = 64, horizon = 12;
+        using var models = new SmallEnsembleModels(learnedReward, count);
+        var settings = new CostSettings { PreferLearnedReward = learnedReward, UncertaintyLambda = lambda, ActionRateWeight = actionRate };
+        var costs = settings.Build(new PendulumCost(), 3, 1);
+        var stepwise = new RolloutScorer(models.Step, costs, horizon, count, ParticleMode.Average, new Random(0));
+        var fusedScorer = new RolloutScorer(models.Step, costs, horizon, count, ParticleMode.Average, new Random(0));
+        using var rollout = models.Rollout(horizon, settings);
+        fusedScorer.UseFusedRollout(rollout);
+        stepwise.LastSent[0] = fusedScorer.LastSent[0] = 0.4f;
+        float[] seq = Sequences(count, horizon, 1), obs0 = [0.6f, -0.8f, 1.3f];
+
+        var expected = new float[count];
+        var actual = new float[count];
+        stepwise.Score(obs0, seq, count, expected);
+        fusedScorer.Score(obs0, seq, count, actual);
+
+        Assert.True(fusedScorer.IsFused);
+        AssertClose(expected, actual, 1e-4f);
+        // Smaller batches reuse the same graph through their own binding.
+        stepwise.Score(obs0, seq, 5, expected);
+        fusedScorer.Score(obs0, seq, 5, actual);
+        AssertClose(expected.AsSpan(0, 5), actual.AsSpan(0, 5), 1e-4f);
+    }
+
+    [Theory]
+    [InlineData("cem")]
+    [InlineData("mppi")]
+    public void Planners_GiveTheSameActions_FusedOrStepByStep(string kind)
+    {
+        const int horizon = 10;
+        PlannerOptions o = kind == "cem"
+            ? new CemOptions { Population = 40, Elites = 5, Iterations = 3, Horizon = horizon }
+            : new MppiOptions { Samples = 40, Iterations = 2, Horizon = horizon };
+        using var models = new SmallEnsembleModels(false, o.MaxBatch);
+        var settings = new CostSettings { UncertaintyLambda = 1f };
+        var env = new Pendulum();
+        using var rollout = models.Rollout(horizon, settings);
+        var plain = PlannerFactory.Create(o, models.Step, env.ActionSpace, settings.Build(env.Cost, 3, 1), new Random(9));
+        var fused = (MpcPlanner)PlannerFactory.Create(o, models.Step, env.ActionSpace, settings.Build(env.Cost, 3, 1), new Random(9));
+        fused.UseFusedRollout(rollout);
+
+        float[] obs = [1f, 0f, 0f];
+        env.Reset(4, obs);
+        float[] a1 = new float[1], a2 = new float[1];
+        for (int t = 0; t < 20; t++)
+        {
+            plain.Act(obs, a1);
+            fused.Act(obs, a2);
+            Assert.True(Math.Abs(a1[0] - a2[0]) <= 1e-4f, $"tick {t}: step-by-step {a1[0]}, fused {a2[0]}");
+            Assert.True(Math.Abs(plain.BestCost - fused.BestCost) <= 1e-4f * Math.Max(1, Math.Abs(plain.BestCost)));
+            env.Step(a1, obs);
+        }
+    }
+
+    [Fact]
+    public void UseFusedRollout_Refuses_AHorizonOrParticleModeItCannotServe()
+    {
+        using var models = new SmallEnsembleModels(false, 16);
+        using var rollout = models.Rollout(8, new CostSettings());
+        var costs = new CostSettings().Build(new PendulumCost(), 3, 1);
+        var wrongHorizon = new RolloutScorer(models.Step, costs, 9, 16, ParticleMode.Average, new Random(0));
+        Assert.Contains("horizon 8", Assert.Throws<ArgumentException>(() => wrongHorizon.UseFusedRollout(rollout)).Message);
+        var ts1 = new RolloutScorer(models.Step, costs, 8, 16, ParticleMode.RandomMember, new Random(0));
+        Assert.Contains("step-by-step", Assert.Throws<ArgumentException>(() => ts1.UseFusedRollout(rollout)).Message);
+    }
+}

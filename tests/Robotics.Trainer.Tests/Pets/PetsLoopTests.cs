@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Robotics.Core.Cli;
+using Robotics.Core.Episodes;
+using Robotics.Runtime.Models;
+using Robotics.Runtime.Planning;
+using Robotics.Sim.Environments;
+using Robotics.Trainer.Cli;
+using Robotics.Trainer.Pets;
+
+namespace Robotics.Trainer.Tests.Pets;
+
+// Swaps Console.Error in the CLI test, so it runs with the other console-capturing tests, not beside them.
+[Collection(Robotics.Trainer.Tests.Collection.ConsoleCollection.Name)]
+public class PetsLoopTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pets-" + Guid.NewGuid().ToString("N")[..8]);
+    public void Dispose() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
+
+    /// <summary>A PETS run small enough for CI: tiny ensemble, short plans, two iterations.</summary>
+    private PetsOptions Small() => (new PetsOptions { EnvId = "pendulum", OutDir = _dir, Iterations = 2, EvalEpisodes = 2, Seed = 3 }) with
+    {
+        MinGradientSteps = 300,
+        Budget = new PlannerBudget { Horizon = 10, Population = 60, Iterations = 2 },
+        Ensemble = new PetsOptions { EnvId = "x", OutDir = "x" }.Ensemble with { Members = 3, Elites = 2, HiddenUnits = 32, HiddenLayers = 2, Epochs = 20 },
+    };
+
+    [Fact]
+    public async Task Pets_SmallRun_WritesCurveDataAndModelsThroughTheDeploymentPath()
+    {
+        var log = new StringWriter();
+        var results = await new PetsLoop(Small(), TimeProvider.System, log).RunAsync(default);
+
+        Assert.Equal(2, results.Count);
+        string[] csv = File.ReadAllLines(Path.Combine(_dir, "curve.csv"));
+        Assert.Equal(["iteration,env_steps,eval_return_mean,eval_return_std"], csv[..1]);
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("1,400,", csv[1]);
+        Assert.StartsWith("2,600,", csv[2]);
+        foreach (var r in results)
+        {
+            Assert.True(double.IsFinite(r.EvalReturnMean) && r.EvalReturnMean <= 0 && r.EvalReturnStd >= 0);
+            Assert.True(r.PlanMsMedian > 0);
+        }
+        byte[] png = File.ReadAllBytes(Path.Combine(_dir, "curve.png"));
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
+
+        // Every training episode is on disk as Parquet: one random + one per iteration, 200 steps each.
+        var episodes = EpisodeReader.ReadEpisodes(Path.Combine(_dir, "data"));
+        Assert.Equal(3, episodes.Count);
+        Assert.All(episodes, e => Assert.Equal(200, e.Length));
+
+        // The controller was the ONNX file: it loads in the runtime against the pendulum robot.
+        using var model = OnnxWorldModel.Load(results[^1].ModelPath, new Pendulum().ToSpec("check"));
+        Assert.Equal(2, model.Members);
+        Assert.Equal("pendulum", model.Card.EnvId);
+        Assert.Contains("iteration 2:", log.ToString());
+    }
+
+    [Fact]
+    public async Task Pets_RefusesAnOutputDirectoryThatAlreadyHoldsData()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "data"));
+        File.WriteAllText(Path.Combine(_dir, "data", EpisodeFiles.FileName(0)), "x");
+        var e = await Assert.ThrowsAsync<IOException>(() => new PetsLoop(Small(), TimeProvider.System, TextWriter.Null).RunAsync(default));
+        Assert.Contains("already holds episodes", e.Message);
+    }
+
+    [Theory]
+    [InlineData("--env", "moon", "unknown environment 'moon'")]
+    [InlineData("--iterations", "0", "iterations must be in [1, 1000]")]
+    [InlineData("--planner", "pid", "--planner must be cem, mppi or icem")]
+    public void PetsCommand_ExitsWith2_OnBadArguments(string option, string value, string expected)
+    {
+        var given = new Dictionary<string, string> { ["--env"] = "pendulum", ["--out"] = _dir, [option] = value };
+        string[] args = ["pets", .. given.SelectMany(kv => new[] { kv.Key, kv.Value })];
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        int code;
+        try { code = CliApp.Run(new RootCommand { PetsCommand.Create() }, args); }
+        finally { Console.SetError(old); }
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err.ToString());
+    }
+
+    [Fact]
+    public void EpochsFor_RaisesEpochsSoSmallDataSetsGetEnoughSteps()
+    {
+        var o = Small();
+        Assert.Equal(Math.Max(20, (300 + 6 - 1) / 6), o.EpochsFor(200));   // 180 train rows / 32 = 6 steps per epoch
+        Assert.Equal(20, o.EpochsFor(100_000));
+    }
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Robotics.Core.Cli;
+using Robotics.Runtime.Planning;
+using Robotics.Sim.Environments;
+using Robotics.Trainer.Pets;
+
+namespace Robotics.Trainer.Cli;
+
+/// <summary>
+/// <c>robotics-train pets --env pendulum --iterations N --seed S --out DIR</c>: the PETS loop through the
+/// deployment path (ONNX + the runtime's planner); writes DIR/curve.csv, DIR/curve.png, DIR/data and DIR/models.
+/// </summary>
+public static class PetsCommand
+{
+    public static Command Create()
+    {
+        var env = new Option<string>("--env") { Description = $"simulated robot ({string.Join(", ", EnvironmentRegistry.Ids)})", Required = true };
+        var iterations = new Option<int>("--iterations") { Description = "train -> export -> MPC episode iterations", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int>("--seed") { Description = "seed of data collection, training and planning", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string>("--out") { Description = "output directory (must not already hold data)", Required = true };
+        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "evaluation episodes after each iteration", DefaultValueFactory = _ => 5 };
+        var planner = new Option<string>("--planner") { Description = "cem | mppi | icem", DefaultValueFactory = _ => "cem" };
+        var horizon = new Option<int>("--horizon") { Description = "planning horizon", DefaultValueFactory = _ => 15 };
+        var population = new Option<int>("--population") { Description = "planner population (MPPI samples)", DefaultValueFactory = _ => 200 };
+        var planIterations = new Option<int>("--plan-iterations") { Description = "planner iterations per step", DefaultValueFactory = _ => 3 };
+        var hidden = new Option<int>("--hidden") { Description = "hidden units per layer", DefaultValueFactory = _ => 64 };
+        var layers = new Option<int>("--layers") { Description = "hidden layers", DefaultValueFactory = _ => 3 };
+        var members = new Option<int>("--members") { Description = "ensemble members", DefaultValueFactory = _ => 5 };
+        var elites = new Option<int>("--elites") { Description = "elite members exported", DefaultValueFactory = _ => 3 };
+        var steps = new Option<int>("--min-steps") { Description = "minimum Adam steps per training", DefaultValueFactory = _ => 1500 };
+        var threads = new Option<int>("--threads") { Description = "torch and ONNX Runtime threads", DefaultValueFactory = _ => 1 };
+
+        var cmd = new Command("pets", "PETS: learn an ensemble world model and control with MPC through ONNX, iteratively.");
+        foreach (Option o in new Option[] { env, iterations, seed, outDir, evalEpisodes, planner, horizon, population, planIterations, hidden, layers, members, elites, steps, threads })
+            cmd.Options.Add(o);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            string envId = parse.GetValue(env)!;
+            CliApp.Require(EnvironmentRegistry.Exists(envId), $"--env: unknown environment '{envId}' (known: {string.Join(", ", EnvironmentRegistry.Ids)})");
+            PlannerKind kind = parse.GetValue(planner)!.ToLowerInvariant() switch
+            {
+                "cem" => PlannerKind.Cem,
+                "mppi" => PlannerKind.Mppi,
+                "icem" => PlannerKind.Icem,
+                var p => throw new UsageException($"--planner must be cem, mppi or icem, got '{p}'"),
+            };
+            string dir = parse.GetValue(outDir)!;
+            PetsOptions options;
+            try
+            {
+                var defaults = new PetsOptions { EnvId = envId, OutDir = dir };
+                int t = parse.GetValue(threads);
+                options = (defaults with
+                {
+                    Iterations = parse.GetValue(iterations), Seed = parse.GetValue(seed), EvalEpisodes = parse.GetValue(evalEpisodes),
+                    Planner = kind, PlannerThreads = t, MinGradientSteps = parse.GetValue(steps),
+                    Budget = defaults.Budget with
+                    {
+                        Horizon = parse.GetValue(horizon), Population = parse.GetValue(population), Iterations = parse.GetValue(planIterations),
+                    },
+                    Ensemble = defaults.Ensemble with
+                    {
+                        HiddenUnits = parse.GetValue(hidden), HiddenLayers = parse.GetValue(layers),
+                        Members = parse.GetValue(members), Elites = parse.GetValue(elites), Threads = t,
+                    },
+                }).Validate();
+            }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            try { Directory.CreateDirectory(dir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--out: cannot create '{dir}': {e.Message}"); }
+            if (Directory.Exists(Path.Combine(dir, "data")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "data")).Any())
+                throw new UsageException($"--out: '{dir}' already holds data; choose an empty directory");
+
+            var results = await new PetsLoop(options, TimeProvider.System, Console.Out).RunAsync(ct);
+            var last = results[^1];
+            Console.WriteLine($"done: {results.Count} iterations, {last.EnvSteps} env steps, final eval return {last.EvalReturnMean:F1}; curve in {Path.Combine(dir, "curve.csv")} and curve.png");
+            return CliApp.ExitOk;
+        });
+        return cmd;
+    }
+}

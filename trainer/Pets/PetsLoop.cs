@@ -1,0 +1,126 @@
+using System.Globalization;
+using Robotics.Core.Episodes;
+using Robotics.Core.Robots;
+using Robotics.Runtime.Loop;
+using Robotics.Runtime.Models;
+using Robotics.Runtime.Planning.Costs;
+using Robotics.Safety;
+using Robotics.Sim.Drivers;
+using Robotics.Sim.Environments;
+using Robotics.Trainer.Algorithms;
+using Robotics.Trainer.Export;
+using Robotics.Trainer.Models;
+
+namespace Robotics.Trainer.Pets;
+
+/// <summary>
+/// PETS (Chua et al. 2018) through the deployment path: random episodes, then per iteration
+/// { train the ensemble on all data -> export ONNX -> drive the simulated robot with the runtime's MPC over
+/// that ONNX file for an episode -> append its transitions }, then evaluate the same controller on fixed
+/// start states and append the learning curve. Every episode is also stored as Parquet under DIR/data and
+/// every model under DIR/models.
+/// </summary>
+public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter log)
+{
+    /// <summary>Not real-time. Runs every iteration; returns the curve rows (also in DIR/curve.csv).</summary>
+    public async Task<IReadOnlyList<PetsIterationResult>> RunAsync(CancellationToken ct)
+    {
+        PetsOptions o = options.Validate();
+        IEnvironment env = EnvironmentRegistry.Create(o.EnvId, o.Seed);
+        string dataDir = Path.Combine(o.OutDir, "data"), modelDir = Path.Combine(o.OutDir, "models");
+        if (Directory.Exists(dataDir) && EpisodeFiles.List(dataDir).Count > 0)
+            throw new IOException($"'{dataDir}' already holds episodes; give pets an empty --out directory");
+        Directory.CreateDirectory(modelDir);
+        string csv = Path.Combine(o.OutDir, "curve.csv"), png = Path.Combine(o.OutDir, "curve.png");
+        PetsCurve.Create(csv);
+
+        var memory = new MemoryEpisodeSink();
+        using var parquet = new ParquetEpisodeSink(dataDir, new EpisodeWriterOptions { Durable = false });
+        var sink = new EpisodeFanout(parquet, memory);
+
+        await using var robot = new SimDriver(EnvironmentRegistry.Create(o.EnvId), "pets-" + o.EnvId, time, SimDriver.SequentialSeeds(TrainSeedBase(o.Seed)));
+        RobotSpec spec = await robot.ConfigureAsync(ct).ConfigureAwait(false);
+        await robot.ActivateAsync(ct).ConfigureAwait(false);
+        var loopOptions = new ControlLoopOptions
+        {
+            Realtime = false, MaxEpisodeSteps = env.MaxEpisodeSteps, RobotId = spec.Id, Source = DataSource.Sim,
+        };
+
+        long episodeId = 0;
+        var random = new ControlLoop(robot, spec, new UniformRandomPolicy(spec.ActionSpace, new Random(o.Seed)), new PassThroughGate(), loopOptions, time);
+        for (int r = 0; r < o.RandomEpisodes; r++)
+        {
+            var rep = await random.RunEpisodeAsync(episodeId++, sink, ct).ConfigureAwait(false);
+            log.WriteLine(Inv($"random episode {r}: return {rep.Return:F1} over {rep.Steps} steps"));
+        }
+
+        var results = new List<PetsIterationResult>();
+        for (int it = 1; it <= o.Iterations; it++)
+        {
+            long started = time.GetTimestamp();
+            List<Transition> data = memory.Episodes.SelectMany(e => e.Transitions).ToList();
+            var ensembleOptions = o.Ensemble with { Seed = o.Seed * 1000 + it, Epochs = o.EpochsFor(data.Count) };
+            string modelPath = Path.Combine(modelDir, $"iter-{it:D2}.onnx");
+            double trainSeconds, validationMse;
+            using (TrainedEnsemble ensemble = EnsembleTrainer.Train(data, ensembleOptions, null, time, ct))
+            {
+                trainSeconds = time.GetElapsedTime(started).TotalSeconds;
+                validationMse = ensemble.ValidationMse;
+                OnnxExporter.Export(ensemble, ModelCardInputs.From(env, EpisodeReader.Digest(dataDir)), modelPath);
+            }
+
+            using var controller = MpcController.Create(modelPath, robot, spec, new MpcControllerOptions
+            {
+                Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda },
+                PlannerThreads = o.PlannerThreads, Provider = ProviderPreference.Cpu, Gate = GateKind.PassThrough,
+                Loop = loopOptions, Seed = o.Seed * 1000 + it,
+            }, time);
+            double collectReturn = 0;
+            for (int k = 0; k < o.EpisodesPerIteration; k++)
+                collectReturn += (await controller.Loop.RunEpisodeAsync(episodeId++, sink, ct).ConfigureAwait(false)).Return;
+            collectReturn /= o.EpisodesPerIteration;
+
+            var (evalReturns, planMedian, planP99) = await EvaluateAsync(controller, o, loopOptions with { Record = false }, ct).ConfigureAwait(false);
+            double mean = evalReturns.Average();
+            double std = Math.Sqrt(evalReturns.Sum(x => (x - mean) * (x - mean)) / evalReturns.Length);
+            long envSteps = memory.Episodes.Sum(e => (long)e.Length);
+            var row = new PetsIterationResult(it, envSteps, mean, std, collectReturn, trainSeconds, validationMse,
+                planMedian, planP99, time.GetElapsedTime(started).TotalSeconds, modelPath);
+            results.Add(row);
+            PetsCurve.Append(csv, row);
+            PetsCurve.Draw(png, results, $"PETS on {o.EnvId} (seed {o.Seed}, {o.Planner.ToString().ToUpperInvariant()} through ONNX)", PetsTargets.For(o.EnvId));
+            log.WriteLine(Inv($"iteration {it}: {envSteps} env steps, eval return {mean:F1} ± {std:F1}, collect return {collectReturn:F1}, train {trainSeconds:F1} s ({data.Count} rows, {ensembleOptions.Epochs} max epochs, val mse {validationMse:G3}), plan {planMedian:F1} ms median / {planP99:F1} ms p99, iteration {row.IterationSeconds:F0} s"));
+        }
+        await robot.DeactivateAsync(ct).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>Runs the evaluation episodes on a second simulated robot with fixed start seeds.</summary>
+    private async Task<(double[] Returns, double PlanMedian, double PlanP99)> EvaluateAsync(
+        MpcController controller, PetsOptions o, ControlLoopOptions loopOptions, CancellationToken ct)
+    {
+        await using var evalRobot = new SimDriver(EnvironmentRegistry.Create(o.EnvId), "pets-eval", time, SimDriver.SequentialSeeds(EvalSeedBase(o.Seed)));
+        RobotSpec spec = await evalRobot.ConfigureAsync(ct).ConfigureAwait(false);
+        await evalRobot.ActivateAsync(ct).ConfigureAwait(false);
+        var loop = controller.NewLoop(evalRobot, spec, loopOptions with { RobotId = spec.Id }, time);
+        var returns = new double[o.EvalEpisodes];
+        double planMedian = 0, planP99 = 0;
+        for (int k = 0; k < o.EvalEpisodes; k++)
+        {
+            EpisodeReport r = await loop.RunEpisodeAsync(k, null, ct).ConfigureAwait(false);
+            returns[k] = r.Return;
+            planMedian += r.Timing.PlanMsMedian / o.EvalEpisodes;
+            planP99 = Math.Max(planP99, r.Timing.PlanMsP99);
+        }
+        await evalRobot.DeactivateAsync(ct).ConfigureAwait(false);
+        return (returns, planMedian, planP99);
+    }
+
+    /// <summary>Reset seeds of the training robot: seed x 10,000, +1 per episode.</summary>
+    public static int TrainSeedBase(int seed) => seed * 10_000;
+
+    /// <summary>Reset seeds of the evaluation robot: the same 5 start states at every iteration of a run.</summary>
+    public static int EvalSeedBase(int seed) => 1_000_000 + seed * 1_000;
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
