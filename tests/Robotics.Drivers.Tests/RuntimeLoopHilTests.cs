@@ -46,10 +46,11 @@ public class RuntimeLoopHilTests
     private static void AssertSwungUp(EpisodeReport r, bool lockstep = true)
     {
         Assert.True(r.Truncated, "the pendulum episode ends truncated after 200 steps");
-        // Lock-step sees every transition; in real time the loop reads the newest state, and when the
-        // robot's tick and the loop's drift into each other's phase it can step twice between two reads.
+        // Lock-step sees every transition. In real time the loop reads the newest state, so how many of
+        // the robot's 200 steps it sees depends on scheduling (a loaded CI machine skips more): assert
+        // the outcome, not the count.
         if (lockstep) Assert.Equal(200, r.Steps);
-        else Assert.InRange(r.Steps, 150, 200);
+        else Assert.InRange(r.Steps, 60, 200);
         var last50 = r.Transitions!.Transitions.TakeLast(50).ToList();
         Assert.All(last50, t => Assert.True(MathF.Abs(MathF.Atan2(t.NextObs[1], t.NextObs[0])) < 0.3f, "upright for the last 50 steps"));
         Assert.True(r.Return > -400, $"return {r.Return:F1}");
