@@ -6,4 +6,6 @@ var root = new RootCommand("robotics: run learned controllers on robots (simulat
 // Each verb lives in Cli/<Verb>Command.cs and exposes `static Command Create()`; add one line per verb.
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(ServeRuntimeCommand.Create());
 return CliApp.Run(root, args);

@@ -23,6 +23,8 @@ public sealed record PlannerBenchOptions
     public int Seed { get; init; }
     /// <summary>Layout of the fused rollout graph's horizon.</summary>
     public EnsembleRolloutGraph.Form Form { get; init; } = EnsembleRolloutGraph.Form.Unrolled;
+    /// <summary>Let ONNX Runtime's worker threads spin between operators of the rollout graph.</summary>
+    public bool Spin { get; init; }
 
     public PlannerBenchOptions Validate()
     {
@@ -80,7 +82,7 @@ public static class PlannerBenchmark
             if (o.Fused)
             {
                 var cost = RolloutCosts.For(settings, env.Id, env.Cost)!;
-                rollout = OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, popts.Horizon, cost, form: o.Form).Serialize(), "rollout(bench)", wopts, logger);
+                rollout = OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, popts.Horizon, cost, form: o.Form).Serialize(), "rollout(bench)", wopts, logger, o.Spin);
                 planner.UseFusedRollout(rollout);
             }
             using (rollout)
@@ -108,7 +110,7 @@ public static class PlannerBenchmark
                     .Add("bench", "planner").Add("config", o.Config).Add("planner", popts is CemOptions ? "cem" : "mppi")
                     .Add("candidates", popts.MaxBatch).Add("horizon", popts.Horizon).Add("iterations", iterations)
                     .Add("members", Members).Add("mlp", "4-200-200-200-6 silu")
-                    .Add("provider", model.Provider).Add("threads", o.Threads).Add("fused", o.Fused).Add("form", o.Fused ? o.Form.ToString().ToLowerInvariant() : "step").Add("plans", plans)
+                    .Add("provider", model.Provider).Add("threads", o.Threads).Add("fused", o.Fused).Add("form", o.Fused ? o.Form.ToString().ToLowerInvariant() : "step").Add("spin", o.Spin).Add("plans", plans)
                     .Add("plan_ms_median", median).Add("plan_ms_p99", Samples.Percentile(ms, 0.99))
                     .Add("model_evals_per_s", evals / (median / 1e3)).Add("gflop_per_plan", flops / 1e9)
                     .Add("gflops_per_s", flops / (median * 1e6)).Add("alloc_bytes_per_plan", allocated / plans);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Cli;
 using Robotics.Core.Robots;
 using Robotics.Runtime.Loop;
@@ -79,7 +78,9 @@ public static class RunCommand
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-        ILogger logger = NullLogger.Instance;
+        // Warnings go to stderr: CUDA requested but unavailable, and every safety audit event (gate decision != ok).
+        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(c => c.SingleLine = true));
+        ILogger logger = logs.CreateLogger("robotics.run");
         var estop = new EStopLatch();
         IRobotDriver driver;
         try { driver = connect(s.Robot, s.Seed, time, logger, estop); }

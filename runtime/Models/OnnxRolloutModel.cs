@@ -17,12 +17,14 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly float[] _obs0, _actions, _lastAction, _cost, _disagreement;
     private readonly Binding?[] _bindings;
+    private readonly bool _rebindInputs;
 
     private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider)
     {
         _session = session;
         ObsDim = obsDim; ActDim = actDim; Horizon = horizon; MaxBatch = maxBatch;
         CostDescription = cost; Provider = provider;
+        _rebindInputs = provider != "cpu";
         _obs0 = new float[obsDim];
         _actions = new float[maxBatch * horizon * actDim];
         _lastAction = new float[actDim];
@@ -47,11 +49,12 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     }
 
     /// <summary>Not real-time. A rollout model from serialized ONNX bytes (e.g. built at load time by core's builder).</summary>
-    public static OnnxRolloutModel Create(byte[] onnx, string name, WorldModelOptions? options = null, ILogger? logger = null)
+    public static OnnxRolloutModel Create(byte[] onnx, string name, WorldModelOptions? options = null, ILogger? logger = null,
+                                          bool allowSpinning = false)
     {
         options = (options ?? new WorldModelOptions()).Validate();
         logger ??= NullLogger.Instance;
-        var (session, provider) = RolloutSessionFactory.Create(onnx, name, options, logger);
+        var (session, provider) = RolloutSessionFactory.Create(onnx, name, options, logger, allowSpinning);
         try
         {
             var meta = session.ModelMetadata.CustomMetadataMap;
@@ -94,6 +97,9 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         lastAction[..ActDim].CopyTo(_lastAction);
         sequences[..len].CopyTo(_actions);
         Binding b = _bindings[count] ?? Bind(count);
+        // On CUDA, ORT copies CPU-bound inputs to the device when they are bound, not when run: bind again so
+        // the new sequences are seen (a small per-call cost the CPU path does not pay).
+        if (_rebindInputs) b.BindInputs();
         _session.RunWithBinding(_runOptions, b.IoBinding);
         _cost.AsSpan(0, count).CopyTo(cost);
     }
@@ -129,11 +135,16 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
                 OrtValue.CreateTensorValueFromMemory(mem, m._disagreement.AsMemory(0, n), [n]),
             ];
             IoBinding = session.CreateIoBinding();
+            BindInputs();
+            IoBinding.BindOutput(EnsembleGraphNames.Cost, _values[3]);
+            IoBinding.BindOutput(EnsembleGraphNames.RolloutDisagreement, _values[4]);
+        }
+
+        public void BindInputs()
+        {
             IoBinding.BindInput(EnsembleGraphNames.Obs0, _values[0]);
             IoBinding.BindInput(EnsembleGraphNames.Actions, _values[1]);
             IoBinding.BindInput(EnsembleGraphNames.LastAction, _values[2]);
-            IoBinding.BindOutput(EnsembleGraphNames.Cost, _values[3]);
-            IoBinding.BindOutput(EnsembleGraphNames.RolloutDisagreement, _values[4]);
         }
 
         public void Dispose()

@@ -143,6 +143,8 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
     {
         if ((uint)(n - 1) >= (uint)MaxBatch) ThrowBatch(n);
         BatchBinding b = _bindings[n] ?? CreateBinding(n);
+        // On CUDA, ORT copies CPU-bound inputs to the device at bind time, not at run time: bind them again.
+        if (Provider != "cpu") b.BindInputs();
         _session.RunWithBinding(_runOptions, b.IoBinding);
     }
 
@@ -194,12 +196,17 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
                 OrtValue.CreateTensorValueFromMemory(mem, m._disagreement.AsMemory(0, n), [n]),
             ];
             IoBinding = session.CreateIoBinding();
-            IoBinding.BindInput(StepGraph.Obs, _values[0]);
-            IoBinding.BindInput(StepGraph.Action, _values[1]);
+            BindInputs();
             IoBinding.BindOutput(StepGraph.NextObs, _values[2]);
             IoBinding.BindOutput(StepGraph.Reward, _values[3]);
             IoBinding.BindOutput(StepGraph.NextObsMembers, _values[4]);
             IoBinding.BindOutput(StepGraph.Disagreement, _values[5]);
+        }
+
+        public void BindInputs()
+        {
+            IoBinding.BindInput(StepGraph.Obs, _values[0]);
+            IoBinding.BindInput(StepGraph.Action, _values[1]);
         }
 
         public void Dispose()

@@ -10,7 +10,8 @@ namespace Robotics.Runtime.Models;
 internal static class RolloutSessionFactory
 {
     /// <summary>Not real-time. Throws <see cref="InvalidDataException"/> when the bytes are not a loadable model.</summary>
-    public static (InferenceSession Session, string Provider) Create(byte[] onnx, string name, WorldModelOptions options, ILogger logger)
+    public static (InferenceSession Session, string Provider) Create(byte[] onnx, string name, WorldModelOptions options, ILogger logger,
+                                                                   bool allowSpinning = false)
     {
         using var so = new SessionOptions
         {
@@ -19,7 +20,9 @@ internal static class RolloutSessionFactory
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        // Spinning keeps workers hot between the graph's many small operators, at the price of burning the
+        // other core between plans; off unless asked for (the machine is shared with the control loop).
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
         string provider = ExecutionProviderSelector.Configure(so, options.Provider, logger);
         try { return (new InferenceSession(onnx, so), provider); }
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{name}' is not a loadable ONNX model: {e.Message}", e); }

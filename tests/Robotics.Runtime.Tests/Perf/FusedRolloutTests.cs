@@ -49,6 +49,24 @@ public sealed class FusedRolloutTests
         AssertClose(expected.AsSpan(0, 5), actual.AsSpan(0, 5), 1e-4f);
     }
 
+    [Fact]
+    public void LoopLayout_ScoresLikeTheUnrolledLayout()
+    {
+        const int count = 20, horizon = 6;
+        var p = ReferenceEnsemble.Small(true);
+        var cost = new Core.Onnx.Ensemble.RolloutCostOptions { UncertaintyLambda = 0.5f, ActionRateWeight = 0.2f };
+        var options = new Models.WorldModelOptions { MaxBatch = count };
+        using var unrolled = Models.OnnxRolloutModel.Create(Core.Onnx.Ensemble.EnsembleRolloutGraph.Build(p, horizon, cost).Serialize(), "u", options);
+        using var loop = Models.OnnxRolloutModel.Create(Core.Onnx.Ensemble.EnsembleRolloutGraph.Build(p, horizon, cost,
+            form: Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Loop).Serialize(), "l", options);
+        float[] seq = Sequences(count, horizon, 4), obs0 = [-0.2f, 0.98f, 0.5f];
+        float[] a = new float[count], b = new float[count];
+        unrolled.Score(obs0, seq, count, [0.1f], a);
+        loop.Score(obs0, seq, count, [0.1f], b);
+        AssertClose(a, b, 1e-5f);
+        AssertClose(unrolled.Disagreement(count), loop.Disagreement(count), 1e-5f);
+    }
+
     [Theory]
     [InlineData("cem")]
     [InlineData("mppi")]

@@ -9,6 +9,8 @@ using Robotics.Trainer.Pets;
 
 namespace Robotics.Trainer.Tests.Pets;
 
+// Swaps Console.Error in the CLI test, so it runs with the other console-capturing tests, not beside them.
+[Collection(Robotics.Trainer.Tests.Collection.ConsoleCollection.Name)]
 public class PetsLoopTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "pets-" + Guid.NewGuid().ToString("N")[..8]);
@@ -69,7 +71,8 @@ public class PetsLoopTests : IDisposable
     [InlineData("--planner", "pid", "--planner must be cem, mppi or icem")]
     public void PetsCommand_ExitsWith2_OnBadArguments(string option, string value, string expected)
     {
-        string[] args = ["pets", "--env", "pendulum", "--out", _dir, option, value];
+        var given = new Dictionary<string, string> { ["--env"] = "pendulum", ["--out"] = _dir, [option] = value };
+        string[] args = ["pets", .. given.SelectMany(kv => new[] { kv.Key, kv.Value })];
         var err = new StringWriter();
         var old = Console.Error;
         Console.SetError(err);
