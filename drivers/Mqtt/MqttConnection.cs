@@ -75,6 +75,13 @@ public sealed class MqttConnection : IAsyncDisposable
         _logger.LogInformation("mqtt: connected to {Host}:{Port}", _options.Host, _options.Port);
     }
 
+    /// <summary>
+    /// Subscribes to one topic again, which makes the broker resend its retained message (a broker may miss
+    /// it when the retained publish and our first subscribe race). Throws when disconnected.
+    /// </summary>
+    public Task ResubscribeAsync(string topic, MqttQualityOfServiceLevel qos, CancellationToken ct) =>
+        _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, qos).Build(), ct);
+
     /// <summary>Publishes; throws when disconnected (callers on the command path check <see cref="IsConnected"/> first).</summary>
     public Task PublishAsync(MqttApplicationMessage message, CancellationToken ct) => _client.PublishAsync(message, ct);
 

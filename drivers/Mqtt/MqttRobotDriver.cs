@@ -83,7 +83,18 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         try
         {
             await _connection.ConnectAsync(timeout.Token);
-            var spec = await _specArrived.Task.WaitAsync(timeout.Token);
+            while (!_specArrived.Task.IsCompleted)
+            {
+                try { await _specArrived.Task.WaitAsync(TimeSpan.FromSeconds(1), _time, timeout.Token); }
+                catch (TimeoutException)
+                {
+                    // No retained spec yet: ask again (covers a retained publish racing our first subscribe).
+                    if (_connection.IsConnected)
+                        try { await _connection.ResubscribeAsync(_topics.Spec, _options.Qos.Spec, timeout.Token); }
+                        catch (Exception e) when (e is not OperationCanceledException) { _logger.LogDebug("mqtt driver: resubscribe failed: {Error}", e.Message); }
+                }
+            }
+            var spec = await _specArrived.Task;
             _logger.LogInformation("mqtt driver: robot '{Id}' ({Env}) obs {Obs}, act {Act}, period {Period} ms",
                 spec.Id, spec.EnvId, spec.ObservationSpace.Dimension, spec.ActionSpace.Dimension, spec.ControlPeriod.TotalMilliseconds);
             return spec;

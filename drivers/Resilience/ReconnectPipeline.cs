@@ -16,12 +16,15 @@ public static class ReconnectPipeline
     {
         options.Validate();
         var jitter = new Random(options.JitterSeed);
-        // Cancellation means shutdown: never retried. A per-attempt timeout surfaces as TimeoutRejectedException.
-        var handleAll = new PredicateBuilder().Handle<Exception>(static e => e is not OperationCanceledException);
+        // Cancellation of the caller's token means shutdown: never retried. Any other cancellation (a client
+        // library's own connect timeout surfaces as TaskCanceledException) is a failed attempt like any other.
+        static ValueTask<bool> Failed(Outcome<object> outcome, ResilienceContext context) =>
+            ValueTask.FromResult(outcome.Exception is { } e
+                                 && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested));
         return new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = handleAll,
+                ShouldHandle = static args => Failed(args.Outcome, args.Context),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -30,21 +33,21 @@ public static class ReconnectPipeline
                 Randomizer = jitter.NextDouble,
                 OnRetry = args =>
                 {
-                    logger.LogInformation("{What}: reconnect attempt {Attempt} failed ({Error}); next in {DelayMs:F0} ms",
+                    logger.LogInformation("{What}: connect attempt {Attempt} failed ({Error}); next in {DelayMs:F0} ms",
                         what, args.AttemptNumber + 1, args.Outcome.Exception?.Message, args.RetryDelay.TotalMilliseconds);
                     return default;
                 },
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = handleAll,
+                ShouldHandle = static args => Failed(args.Outcome, args.Context),
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakDuration,
                 OnOpened = args =>
                 {
-                    logger.LogWarning("{What}: reconnect circuit open for {BreakMs:F0} ms", what, args.BreakDuration.TotalMilliseconds);
+                    logger.LogWarning("{What}: connect circuit open for {BreakMs:F0} ms", what, args.BreakDuration.TotalMilliseconds);
                     return default;
                 },
             })
