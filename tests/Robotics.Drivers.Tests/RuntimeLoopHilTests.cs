@@ -51,7 +51,8 @@ public class RuntimeLoopHilTests
         // the outcome, not the count.
         if (lockstep) Assert.Equal(200, r.Steps);
         else Assert.InRange(r.Steps, 60, 200);
-        var last50 = r.Transitions!.Transitions.TakeLast(50).ToList();
+        // The last quarter of what the loop saw is the last ~50 robot steps whatever the loop skipped.
+        var last50 = r.Transitions!.Transitions.TakeLast(lockstep ? 50 : Math.Max(10, r.Steps / 4)).ToList();
         Assert.All(last50, t => Assert.True(MathF.Abs(MathF.Atan2(t.NextObs[1], t.NextObs[0])) < 0.3f, "upright for the last 50 steps"));
         Assert.True(r.Return > -400, $"return {r.Return:F1}");
     }
