@@ -4,13 +4,16 @@ namespace Robotics.Drivers.Common;
 
 /// <summary>
 /// The newest valid state of a robot, handed from a driver's receive thread to the control loop.
-/// One writer (the receive thread), any number of readers. Latest wins: a state the loop did not read
-/// before the next arrived is simply replaced.
+/// Latest wins: a state the loop did not read before the next arrived is simply replaced.
+/// The loop's read never takes a lock: the buffer is guarded by a sequence lock (the version is odd while
+/// a publish is copying; a reader that saw it change copies again), so a receive thread in the middle
+/// of a publish can never block the control loop. Publishers are serialised among themselves only.
 /// </summary>
 internal sealed class LatestState
 {
-    private readonly object _gate = new();
+    private readonly Lock _publish = new();   // publisher vs publisher (and the waiters' signal), never the loop
     private readonly StateBuffer _latest;
+    private long _version;                    // odd while a publish is writing _latest
     private long _seq = long.MinValue;
     private TaskCompletionSource _arrived = NewSignal();
 
@@ -25,9 +28,12 @@ internal sealed class LatestState
     public void Publish(StateBuffer validated)
     {
         TaskCompletionSource signal;
-        lock (_gate)
+        lock (_publish)
         {
+            Volatile.Write(ref _version, _version + 1);
+            Interlocked.MemoryBarrier(); // the copy's stores must not move above the odd version
             validated.CopyTo(_latest);
+            Volatile.Write(ref _version, _version + 1);
             Interlocked.Exchange(ref _seq, validated.Seq);
             signal = _arrived;
             _arrived = NewSignal();
@@ -36,17 +42,23 @@ internal sealed class LatestState
     }
 
     /// <summary>
-    /// Real-time, allocation-free. Copies the newest state when it is newer than <paramref name="afterSeq"/>.
-    /// The lock is held only for a copy of a few floats, never across I/O.
+    /// Real-time, allocation-free, lock-free. Copies the newest state when it is newer than
+    /// <paramref name="afterSeq"/>; retries the copy (a few floats) only if a publish overlapped it.
     /// </summary>
     public bool TryRead(StateBuffer dst, long afterSeq)
     {
-        if (Interlocked.Read(ref _seq) <= afterSeq) return false;
-        lock (_gate)
+        var spin = new SpinWait();
+        while (true)
         {
-            if (_seq <= afterSeq) return false;
-            _latest.CopyTo(dst);
-            return true;
+            if (Interlocked.Read(ref _seq) <= afterSeq) return false;
+            long before = Volatile.Read(ref _version);
+            if ((before & 1) == 0)
+            {
+                _latest.CopyTo(dst);
+                Interlocked.MemoryBarrier(); // the copy's loads must not move below the second version read
+                if (Volatile.Read(ref _version) == before) return dst.Seq > afterSeq;
+            }
+            spin.SpinOnce(sleep1Threshold: -1);
         }
     }
 
@@ -57,9 +69,9 @@ internal sealed class LatestState
         while (true)
         {
             Task arrived;
-            lock (_gate)
+            lock (_publish)
             {
-                if (_seq > afterSeq) return true;
+                if (Interlocked.Read(ref _seq) > afterSeq) return true;
                 arrived = _arrived.Task;
             }
             long left = deadline - time.GetTimestamp();
