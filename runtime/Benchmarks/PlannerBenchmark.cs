@@ -23,8 +23,12 @@ public sealed record PlannerBenchOptions
     public int Seed { get; init; }
     /// <summary>Layout of the fused rollout graph's horizon.</summary>
     public EnsembleRolloutGraph.Form Form { get; init; } = EnsembleRolloutGraph.Form.Unrolled;
+    /// <summary>Layout of the members' dense layers in the fused rollout graph.</summary>
+    public EnsembleForward.Layout Layout { get; init; } = EnsembleForward.Layout.PerMember;
     /// <summary>Let ONNX Runtime's worker threads spin between operators of the rollout graph.</summary>
     public bool Spin { get; init; }
+    /// <summary>Split the candidates across the threads (see <see cref="WorldModelOptions.ShardRollout"/>).</summary>
+    public bool Shard { get; init; } = true;
 
     public PlannerBenchOptions Validate()
     {
@@ -67,7 +71,7 @@ public static class PlannerBenchmark
         var env = new Pendulum(o.Seed);
         var spec = env.ToSpec("bench");
         var p = EnsembleParameters.CreateRandom(3, 1, Members, Hidden, OutputWidth, predictsReward: false, new Random(o.Seed));
-        var wopts = new WorldModelOptions { MaxBatch = popts.MaxBatch, IntraOpThreads = o.Threads, Provider = o.Provider };
+        var wopts = new WorldModelOptions { MaxBatch = popts.MaxBatch, IntraOpThreads = o.Threads, Provider = o.Provider, ShardRollout = o.Shard };
 
         string dir = Path.Combine(Path.GetTempPath(), "robotics-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
@@ -82,7 +86,7 @@ public static class PlannerBenchmark
             if (o.Fused)
             {
                 var cost = RolloutCosts.For(settings, env.Id, env.Cost)!;
-                rollout = OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, popts.Horizon, cost, form: o.Form).Serialize(), "rollout(bench)", wopts, logger, o.Spin);
+                rollout = OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, popts.Horizon, cost, form: o.Form, layout: o.Layout).Serialize(), "rollout(bench)", wopts, logger, o.Spin);
                 planner.UseFusedRollout(rollout);
             }
             using (rollout)
@@ -95,11 +99,11 @@ public static class PlannerBenchmark
                 long allocated = 0;
                 for (int i = -3; i < plans; i++) // 3 warm-up plans bind every batch size first
                 {
-                    long a0 = GC.GetAllocatedBytesForCurrentThread();
+                    long a0 = GC.GetAllocatedBytesForCurrentThread() + (rollout?.WorkerAllocatedBytes ?? 0);
                     long t0 = Stopwatch.GetTimestamp();
                     planner.Act(obs, action);
                     double elapsed = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                    long a1 = GC.GetAllocatedBytesForCurrentThread();
+                    long a1 = GC.GetAllocatedBytesForCurrentThread() + (rollout?.WorkerAllocatedBytes ?? 0);
                     if (i >= 0) { ms[i] = elapsed; allocated += a1 - a0; }
                     if (env.Step(action, obs).Done) { env.Reset(null, obs); planner.Reset(); }
                 }
@@ -110,7 +114,7 @@ public static class PlannerBenchmark
                     .Add("bench", "planner").Add("config", o.Config).Add("planner", popts is CemOptions ? "cem" : "mppi")
                     .Add("candidates", popts.MaxBatch).Add("horizon", popts.Horizon).Add("iterations", iterations)
                     .Add("members", Members).Add("mlp", "4-200-200-200-6 silu")
-                    .Add("provider", model.Provider).Add("threads", o.Threads).Add("fused", o.Fused).Add("form", o.Fused ? o.Form.ToString().ToLowerInvariant() : "step").Add("spin", o.Spin).Add("plans", plans)
+                    .Add("provider", model.Provider).Add("threads", o.Threads).Add("fused", o.Fused).Add("form", o.Fused ? o.Form.ToString().ToLowerInvariant() : "step").Add("layout", o.Layout.ToString().ToLowerInvariant()).Add("spin", o.Spin).Add("shards", rollout?.Shards ?? 0).Add("plans", plans)
                     .Add("plan_ms_median", median).Add("plan_ms_p99", Samples.Percentile(ms, 0.99))
                     .Add("model_evals_per_s", evals / (median / 1e3)).Add("gflop_per_plan", flops / 1e9)
                     .Add("gflops_per_s", flops / (median * 1e6)).Add("alloc_bytes_per_plan", allocated / plans);

@@ -82,15 +82,20 @@ public static class BenchCommand
         var plans = new Option<int>("--plans") { Description = "Measured plans (0 = 10 for pets-full, 50 for pets-rt).", DefaultValueFactory = _ => 0 };
         var form = new Option<string>("--form") { Description = "Fused rollout layout: unrolled (default) or loop (ONNX Loop over the horizon).", DefaultValueFactory = _ => "unrolled" };
         form.AcceptOnlyFromAmong("unrolled", "loop");
+        var shard = new Option<bool>("--shard") { Description = "Split the candidates across the threads, each running the rollout single-threaded (default), instead of one run on ONNX Runtime's intra-op pool.", DefaultValueFactory = _ => true };
+        var layout = new Option<string>("--layout") { Description = "Members' dense layers in the rollout graph: per-member (2-D Gemm per member, default) or batched (one batched MatMul).", DefaultValueFactory = _ => "per-member" };
+        layout.AcceptOnlyFromAmong("per-member", "batched");
         var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's workers spin between the rollout graph's operators." };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, sampling and the pendulum.", DefaultValueFactory = _ => 0 };
-        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, spin, plans, seed }) cmd.Options.Add(o);
+        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, layout, shard, spin, plans, seed }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             var o = Validated(() => new PlannerBenchOptions
             {
                 Config = r.GetValue(config)!, Threads = r.GetValue(threads), Fused = r.GetValue(fused), Plans = r.GetValue(plans), Seed = r.GetValue(seed), Spin = r.GetValue(spin),
                 Form = r.GetValue(form) == "loop" ? Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Loop : Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Unrolled,
+                Shard = r.GetValue(shard),
+                Layout = r.GetValue(layout) == "batched" ? Core.Onnx.Ensemble.EnsembleForward.Layout.Batched : Core.Onnx.Ensemble.EnsembleForward.Layout.PerMember,
                 Provider = r.GetValue(provider) switch { "cuda" => ProviderPreference.Cuda, "auto" => ProviderPreference.Auto, _ => ProviderPreference.Cpu },
             }.Validate());
             using var logs = LoggerFactory.Create(b => b

@@ -7,30 +7,39 @@ namespace Robotics.Runtime.Models;
 
 /// <summary>
 /// The fused rollout graph (core's <see cref="EnsembleRolloutGraph"/>) in ONNX Runtime. Inputs and outputs
-/// live in arrays sized once for <see cref="MaxBatch"/> candidates and are bound through one
-/// <see cref="OrtIoBinding"/> per batch size, so <see cref="Score"/> copies the sequences in, runs once and
-/// allocates nothing after the first call for a given count.
+/// live in arrays sized once for <see cref="MaxBatch"/> candidates and are bound through
+/// <see cref="OrtIoBinding"/>s made once per batch size, so <see cref="Score"/> copies the sequences in, runs
+/// and allocates nothing after the first call for a given count.
+/// <para>
+/// On CPU with several threads the candidates are split into <see cref="Shards"/> contiguous slices (see
+/// <see cref="WorldModelOptions.ShardRollout"/>): the caller runs the first slice and one dedicated worker
+/// thread per other slice runs its own, all on one session with single-threaded kernels. Candidates are
+/// independent, so the costs are the same as one run over all of them.
+/// </para>
 /// </summary>
 public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly float[] _obs0, _actions, _lastAction, _cost, _disagreement;
-    private readonly Binding?[] _bindings;
+    private readonly Binding?[][] _bindings; // [count][shard]
+    private readonly ShardWorker[] _workers;
     private readonly bool _rebindInputs;
 
-    private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider)
+    private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider, int shards)
     {
         _session = session;
         ObsDim = obsDim; ActDim = actDim; Horizon = horizon; MaxBatch = maxBatch;
-        CostDescription = cost; Provider = provider;
+        CostDescription = cost; Provider = provider; Shards = shards;
         _rebindInputs = provider != "cpu";
         _obs0 = new float[obsDim];
         _actions = new float[maxBatch * horizon * actDim];
         _lastAction = new float[actDim];
         _cost = new float[maxBatch];
         _disagreement = new float[maxBatch];
-        _bindings = new Binding?[maxBatch + 1];
+        _bindings = new Binding?[maxBatch + 1][];
+        _workers = new ShardWorker[shards - 1];
+        for (int i = 0; i < _workers.Length; i++) _workers[i] = new ShardWorker(session, i + 1);
     }
 
     public int ObsDim { get; }
@@ -40,6 +49,8 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     public string CostDescription { get; }
     /// <summary>"cpu" or "cuda".</summary>
     public string Provider { get; }
+    /// <summary>How many candidate slices run concurrently (1 = one run over all candidates).</summary>
+    public int Shards { get; }
 
     /// <summary>Not real-time. Loads a rollout graph file; throws <see cref="InvalidDataException"/> when it is not one.</summary>
     public static OnnxRolloutModel Load(string path, WorldModelOptions? options = null, ILogger? logger = null)
@@ -54,7 +65,9 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     {
         options = (options ?? new WorldModelOptions()).Validate();
         logger ??= NullLogger.Instance;
-        var (session, provider) = RolloutSessionFactory.Create(onnx, name, options, logger, allowSpinning);
+        bool shard = options.ShardRollout && options.IntraOpThreads > 1;
+        var sessionOptions = shard ? options with { IntraOpThreads = 1 } : options;
+        var (session, provider) = RolloutSessionFactory.Create(onnx, name, sessionOptions, logger, allowSpinning);
         try
         {
             var meta = session.ModelMetadata.CustomMetadataMap;
@@ -68,8 +81,11 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
             Dims(session.InputMetadata, EnsembleGraphNames.LastAction, name);
             Dims(session.OutputMetadata, EnsembleGraphNames.Cost, name);
             Dims(session.OutputMetadata, EnsembleGraphNames.RolloutDisagreement, name);
-            logger.LogInformation("rollout model: {Name} (horizon {Horizon}, cost {Cost}, provider {Provider})", name, horizon, cost ?? "?", provider);
-            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider);
+            // A GPU runs the whole batch at once; slicing it would only add launches.
+            int shards = shard && provider == "cpu" ? Math.Min(options.IntraOpThreads, options.MaxBatch) : 1;
+            logger.LogInformation("rollout model: {Name} (horizon {Horizon}, cost {Cost}, provider {Provider}, {Shards})", name, horizon, cost ?? "?", provider,
+                shards > 1 ? $"{shards} candidate shards x 1 thread" : $"{options.IntraOpThreads} intra-op threads");
+            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider, shards);
         }
         catch
         {
@@ -88,7 +104,10 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         return d.Length == 1 && d[0] > 0 ? d[0] : throw new InvalidDataException($"rollout model '{name}': '{key}' must be a fixed 1-D shape");
     }
 
-    /// <summary>Hot path. Allocation-free after the first call for this <paramref name="count"/>.</summary>
+    /// <summary>
+    /// Hot path. Allocation-free after the first call for this <paramref name="count"/>. With several shards it
+    /// waits for the workers' slices (compute, bounded like ONNX Runtime's own intra-op join; no lock is held).
+    /// </summary>
     public void Score(ReadOnlySpan<float> obs0, ReadOnlySpan<float> sequences, int count, ReadOnlySpan<float> lastAction, Span<float> cost)
     {
         if ((uint)(count - 1) >= (uint)MaxBatch) ThrowCount(count);
@@ -96,43 +115,77 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         obs0[..ObsDim].CopyTo(_obs0);
         lastAction[..ActDim].CopyTo(_lastAction);
         sequences[..len].CopyTo(_actions);
-        Binding b = _bindings[count] ?? Bind(count);
+        Binding?[] slices = _bindings[count] ?? Bind(count);
         // On CUDA, ORT copies CPU-bound inputs to the device when they are bound, not when run: bind again so
         // the new sequences are seen (a small per-call cost the CPU path does not pay).
-        if (_rebindInputs) b.BindInputs();
-        _session.RunWithBinding(_runOptions, b.IoBinding);
+        if (_rebindInputs) slices[0]!.BindInputs();
+        for (int k = 1; k < slices.Length; k++) _workers[k - 1].Start(slices[k]!.IoBinding);
+        Exception? first = null;
+        try { _session.RunWithBinding(_runOptions, slices[0]!.IoBinding); }
+        catch (Exception e) { first = e; }
+        for (int k = 1; k < slices.Length; k++) first ??= _workers[k - 1].Join();
+        if (first is not null) throw new InvalidOperationException($"rollout model: scoring {count} candidates failed: {first.Message}", first);
         _cost.AsSpan(0, count).CopyTo(cost);
     }
 
     public ReadOnlySpan<float> Disagreement(int count) => _disagreement.AsSpan(0, count);
 
-    private Binding Bind(int count) => _bindings[count] = new Binding(_session, count, this);
+    /// <summary>
+    /// Bytes the shard workers allocated while scoring, so far (the caller's own thread is measured by the
+    /// caller with GC.GetAllocatedBytesForCurrentThread; this covers the threads it cannot see).
+    /// </summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (var w in _workers) sum += w.AllocatedBytes;
+            return sum;
+        }
+    }
+
+    /// <summary>Not real-time: the first call for a count binds its slices.</summary>
+    private Binding?[] Bind(int count)
+    {
+        int shards = Math.Min(Shards, count);
+        var slices = new Binding?[shards];
+        for (int k = 0; k < shards; k++)
+        {
+            int lo = (int)((long)count * k / shards), hi = (int)((long)count * (k + 1) / shards);
+            slices[k] = new Binding(_session, lo, hi - lo, this);
+        }
+        return _bindings[count] = slices;
+    }
 
     private static void ThrowCount(int count) =>
         throw new ArgumentOutOfRangeException(nameof(count), count, "candidate count must be in [1, MaxBatch]");
 
     public void Dispose()
     {
-        foreach (var b in _bindings) b?.Dispose();
+        foreach (var w in _workers) w.Dispose();
+        foreach (var slices in _bindings)
+            if (slices is not null) foreach (var b in slices) b?.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }
 
+    /// <summary>Candidates [offset, offset + n) of the shared buffers, bound to one IoBinding.</summary>
     private sealed class Binding : IDisposable
     {
         private readonly OrtValue[] _values;
         public OrtIoBinding IoBinding { get; }
 
-        public Binding(InferenceSession session, int n, OnnxRolloutModel m)
+        public Binding(InferenceSession session, int offset, int n, OnnxRolloutModel m)
         {
             var mem = OrtMemoryInfo.DefaultInstance;
+            int step = m.Horizon * m.ActDim;
             _values =
             [
                 OrtValue.CreateTensorValueFromMemory(mem, m._obs0.AsMemory(), [m.ObsDim]),
-                OrtValue.CreateTensorValueFromMemory(mem, m._actions.AsMemory(0, n * m.Horizon * m.ActDim), [n, m.Horizon, m.ActDim]),
+                OrtValue.CreateTensorValueFromMemory(mem, m._actions.AsMemory(offset * step, n * step), [n, m.Horizon, m.ActDim]),
                 OrtValue.CreateTensorValueFromMemory(mem, m._lastAction.AsMemory(), [m.ActDim]),
-                OrtValue.CreateTensorValueFromMemory(mem, m._cost.AsMemory(0, n), [n]),
-                OrtValue.CreateTensorValueFromMemory(mem, m._disagreement.AsMemory(0, n), [n]),
+                OrtValue.CreateTensorValueFromMemory(mem, m._cost.AsMemory(offset, n), [n]),
+                OrtValue.CreateTensorValueFromMemory(mem, m._disagreement.AsMemory(offset, n), [n]),
             ];
             IoBinding = session.CreateIoBinding();
             BindInputs();
@@ -151,6 +204,69 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         {
             IoBinding.Dispose();
             foreach (var v in _values) v.Dispose();
+        }
+    }
+
+    /// <summary>A dedicated thread that runs one candidate slice per <see cref="Start"/>.</summary>
+    private sealed class ShardWorker : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly RunOptions _runOptions = new();
+        private readonly ManualResetEventSlim _go = new(false), _done = new(false);
+        private readonly Thread _thread;
+        private OrtIoBinding? _work;
+        private Exception? _error;
+        private volatile bool _stop;
+
+        /// <summary>Bytes this worker allocated while running slices (read after <see cref="Join"/>).</summary>
+        public long AllocatedBytes { get; private set; }
+
+        public ShardWorker(InferenceSession session, int index)
+        {
+            _session = session;
+            _thread = new Thread(Run) { IsBackground = true, Name = $"rollout-shard-{index}" };
+            _thread.Start();
+        }
+
+        /// <summary>Hot path.</summary>
+        public void Start(OrtIoBinding work)
+        {
+            _work = work;
+            _error = null;
+            _done.Reset();
+            _go.Set();
+        }
+
+        /// <summary>Hot path. Waits for the slice; returns its failure, if any.</summary>
+        public Exception? Join()
+        {
+            _done.Wait();
+            return _error;
+        }
+
+        private void Run()
+        {
+            while (true)
+            {
+                _go.Wait();
+                _go.Reset();
+                if (_stop) return;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                try { _session.RunWithBinding(_runOptions, _work!); }
+                catch (Exception e) { _error = e; }
+                AllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                _done.Set();
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop = true;
+            _go.Set();
+            _thread.Join();
+            _runOptions.Dispose();
+            _go.Dispose();
+            _done.Dispose();
         }
     }
 }

@@ -20,6 +20,13 @@ public sealed record WorldModelOptions
     public int MaxBatch { get; init; } = 1024;
     public int IntraOpThreads { get; init; } = 1;
     public ProviderPreference Provider { get; init; } = ProviderPreference.Auto;
+    /// <summary>
+    /// How a fused rollout model uses <see cref="IntraOpThreads"/> on CPU: split the candidates into that many
+    /// slices, each run through the graph by its own thread with single-threaded kernels (true), or one run
+    /// over all candidates with ONNX Runtime's intra-op pool (false). Sharding avoids a thread hand-off at
+    /// each of the graph's hundreds of operators: pets-rt went from ~55 to ~40 ms on 2 cores.
+    /// </summary>
+    public bool ShardRollout { get; init; } = true;
 
     public WorldModelOptions Validate()
     {

@@ -23,8 +23,22 @@ public sealed class EnsembleForward
     internal const string DeltaMeanName = "ensemble.delta_mean", DeltaStdName = "ensemble.delta_std";
     internal const string RewardMeanName = "ensemble.reward_mean", RewardStdName = "ensemble.reward_std";
     private readonly OnnxValue _rewardStd, _rewardMean;
+    private readonly OnnxValue[][]? _memberW, _memberB;
 
-    public EnsembleForward(OnnxGraphBuilder g, EnsembleParameters p)
+    /// <summary>How the members' dense layers are laid out.</summary>
+    public enum Layout
+    {
+        /// <summary>One batched MatMul per layer over all members: [E, N, in] x [E, in, out].</summary>
+        Batched,
+        /// <summary>
+        /// One 2-D MatMul + Add per member and layer (ONNX Runtime fuses each pair into a Gemm and folds the
+        /// per-member weight slices into initializers at load). Faster on CPU: MLAS splits a 2-D GEMM across
+        /// threads better than a small batched one, and the bias add rides inside the Gemm.
+        /// </summary>
+        PerMember,
+    }
+
+    public EnsembleForward(OnnxGraphBuilder g, EnsembleParameters p, Layout layout = Layout.Batched)
     {
         _g = g;
         _p = p;
@@ -40,6 +54,21 @@ public sealed class EnsembleForward
         _inStd = g.Initializer(InputStdName, p.InputStd, p.InputWidth);
         _deltaMean = g.Initializer(DeltaMeanName, p.OutputMean.AsSpan(0, o), o);
         _deltaStd = g.Initializer(DeltaStdName, p.OutputStd.AsSpan(0, o), o);
+        if (layout == Layout.PerMember)
+        {
+            _memberW = new OnnxValue[e][];
+            _memberB = new OnnxValue[e][];
+            for (int m = 0; m < e; m++)
+            {
+                _memberW[m] = new OnnxValue[p.LayerCount];
+                _memberB[m] = new OnnxValue[p.LayerCount];
+                for (int l = 0; l < p.LayerCount; l++)
+                {
+                    _memberW[m][l] = g.Gather(_w[l], m, axis: 0);                 // [in, out]
+                    _memberB[m][l] = g.Gather(g.Gather(_b[l], m, axis: 0), 0, 0); // [out]
+                }
+            }
+        }
         if (p.PredictsReward)
         {
             _rewardMean = g.Initializer(RewardMeanName, p.OutputMean.AsSpan(o, 1), 1);
@@ -57,12 +86,8 @@ public sealed class EnsembleForward
     public StepValues Step(OnnxGraphBuilder g, OnnxValue obs, OnnxValue action)
     {
         int o = _p.ObsDim;
-        OnnxValue h = g.Div(g.Sub(g.Concat(1, obs, action), _inMean), _inStd);
-        for (int l = 0; l < _p.LayerCount; l++)
-        {
-            h = g.Add(g.MatMul(h, _w[l]), _b[l]);
-            if (l < _p.LayerCount - 1) h = g.Silu(h);
-        }
+        OnnxValue x = g.Div(g.Sub(g.Concat(1, obs, action), _inMean), _inStd);
+        OnnxValue h = _memberW is null ? BatchedLayers(g, x) : PerMemberLayers(g, x);
         // h: [E, N, out]; the first obs_dim columns are normalised delta means.
         OnnxValue deltaNorm = _p.LayerSizes[^1] == o ? h : g.Slice(h, [0], [o], [2]);
         OnnxValue members = g.Add(obs, g.Add(g.Mul(deltaNorm, _deltaStd), _deltaMean));
@@ -82,5 +107,31 @@ public sealed class EnsembleForward
             reward = g.ConstantOfShape(g.Slice(g.Shape(obs), [0], [1], [0]), 0f);
         }
         return new StepValues(members, next, reward, disagreement);
+    }
+
+    private OnnxValue BatchedLayers(OnnxGraphBuilder g, OnnxValue h)
+    {
+        for (int l = 0; l < _p.LayerCount; l++)
+        {
+            h = g.Add(g.MatMul(h, _w[l]), _b[l]);
+            if (l < _p.LayerCount - 1) h = g.Silu(h);
+        }
+        return h;
+    }
+
+    private OnnxValue PerMemberLayers(OnnxGraphBuilder g, OnnxValue x)
+    {
+        var outs = new OnnxValue[_p.Members];
+        for (int m = 0; m < _p.Members; m++)
+        {
+            OnnxValue h = x;
+            for (int l = 0; l < _p.LayerCount; l++)
+            {
+                h = g.Add(g.MatMul(h, _memberW![m][l]), _memberB![m][l]);
+                if (l < _p.LayerCount - 1) h = g.Silu(h);
+            }
+            outs[m] = g.Unsqueeze(h, 0);
+        }
+        return g.Concat(0, outs);
     }
 }

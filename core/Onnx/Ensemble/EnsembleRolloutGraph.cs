@@ -9,6 +9,8 @@ namespace Robotics.Core.Onnx.Ensemble;
 /// and summing <see cref="RolloutCostOptions"/>'s terms. One planner iteration is then one Run().
 /// The horizon is unrolled (H copies of the step sharing one set of weights): ONNX Runtime runs the
 /// unrolled graph as one flat plan, without a Loop's per-iteration subgraph dispatch. P stays dynamic.
+/// Members' layers default to <see cref="EnsembleForward.Layout.PerMember"/> (2-D Gemms with the bias fused),
+/// measured faster than one batched MatMul per layer for PETS sizes on CPU.
 /// </summary>
 public static class EnsembleRolloutGraph
 {
@@ -22,7 +24,8 @@ public static class EnsembleRolloutGraph
     }
 
     public static OnnxModel Build(EnsembleParameters p, int horizon, RolloutCostOptions cost,
-                                  IReadOnlyDictionary<string, string>? metadata = null, string producerVersion = "", Form form = Form.Unrolled)
+                                  IReadOnlyDictionary<string, string>? metadata = null, string producerVersion = "", Form form = Form.Unrolled,
+                                  EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         cost.Validate();
@@ -33,7 +36,7 @@ public static class EnsembleRolloutGraph
         OnnxValue obs0 = g.Input(EnsembleGraphNames.Obs0, [p.ObsDim]);
         OnnxValue actions = g.Input(EnsembleGraphNames.Actions, ["P", horizon, p.ActDim]);
         OnnxValue lastAction = g.Input(EnsembleGraphNames.LastAction, [p.ActDim]);
-        var forward = new EnsembleForward(g, p);
+        var forward = new EnsembleForward(g, p, layout);
 
         OnnxValue rows = g.Slice(g.Shape(actions), [0], [1], [0]);
         OnnxValue obs = g.Expand(g.Unsqueeze(obs0, 0), g.Concat(0, rows, g.ConstInt64(p.ObsDim)));
@@ -44,15 +47,7 @@ public static class EnsembleRolloutGraph
 
         if (form == Form.Unrolled)
         {
-            for (int t = 0; t < horizon; t++)
-            {
-                OnnxValue a = g.Gather(actions, t, axis: 1);
-                var (next, c, d) = Step(g, forward, cost, lambda, rate, obs, a, prev);
-                total = t == 0 ? c : g.Add(total, c);
-                dSum = t == 0 ? d : g.Add(dSum, d);
-                obs = next;
-                prev = a;
-            }
+            (total, dSum) = Unrolled(g, forward, cost, lambda, rate, obs, actions, prev, horizon);
         }
         else
         {
@@ -86,6 +81,22 @@ public static class EnsembleRolloutGraph
             [EnsembleGraphNames.CostKey] = cost.Describe(),
         };
         return g.ToModel(meta, producerVersion);
+    }
+
+    private static (OnnxValue Total, OnnxValue DSum) Unrolled(OnnxGraphBuilder g, EnsembleForward forward, RolloutCostOptions cost,
+        OnnxValue lambda, OnnxValue rate, OnnxValue obs, OnnxValue actions, OnnxValue prev, int horizon)
+    {
+        OnnxValue total = OnnxValue.None, dSum = OnnxValue.None;
+        for (int t = 0; t < horizon; t++)
+        {
+            OnnxValue a = g.Gather(actions, t, axis: 1);
+            var (next, c, d) = Step(g, forward, cost, lambda, rate, obs, a, prev);
+            total = t == 0 ? c : g.Add(total, c);
+            dSum = t == 0 ? d : g.Add(dSum, d);
+            obs = next;
+            prev = a;
+        }
+        return (total, dSum);
     }
 
     /// <summary>One horizon step: next observation, the step's cost and its disagreement.</summary>

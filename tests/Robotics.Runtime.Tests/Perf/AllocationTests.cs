@@ -80,4 +80,25 @@ public sealed class AllocationTests
         for (int i = 0; i < 30; i++) planner.Act(obs, action);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void Plan_AllocatesNothing_OnAnyThread_WithACandidateShardedRollout()
+    {
+        var o = new MppiOptions { Samples = 40, Iterations = 1, Horizon = 8 };
+        using var models = new SmallEnsembleModels(false, o.MaxBatch, hidden: 8);
+        var settings = new CostSettings { UncertaintyLambda = 0.5f };
+        using var rollout = models.Rollout(o.Horizon, settings, threads: 2);
+        Assert.Equal(2, rollout.Shards);
+        var env = new Pendulum(5);
+        var planner = (MpcPlanner)PlannerFactory.Create(o, models.Step, env.ActionSpace, settings.Build(env.Cost, 3, 1), new Random(2));
+        planner.UseFusedRollout(rollout);
+        float[] obs = new float[3], action = new float[1];
+        env.Reset(5, obs);
+        for (int i = 0; i < 10; i++) { planner.Act(obs, action); env.Step(action, obs); }
+
+        long caller = GC.GetAllocatedBytesForCurrentThread(), workers = rollout.WorkerAllocatedBytes;
+        for (int i = 0; i < 30; i++) planner.Act(obs, action);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
+        Assert.Equal(0, rollout.WorkerAllocatedBytes - workers);
+    }
 }

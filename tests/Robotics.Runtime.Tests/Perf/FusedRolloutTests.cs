@@ -67,6 +67,45 @@ public sealed class FusedRolloutTests
         AssertClose(unrolled.Disagreement(count), loop.Disagreement(count), 1e-5f);
     }
 
+    [Fact]
+    public void PerMemberLayout_ScoresLikeTheBatchedLayout()
+    {
+        const int count = 24, horizon = 7;
+        using var models = new SmallEnsembleModels(true, count);
+        var settings = new CostSettings { PreferLearnedReward = true, UncertaintyLambda = 0.5f, ActionRateWeight = 0.2f };
+        using var perMember = models.Rollout(horizon, settings);
+        using var batched = models.Rollout(horizon, settings, layout: Core.Onnx.Ensemble.EnsembleForward.Layout.Batched);
+        float[] seq = Sequences(count, horizon, 6), obs0 = [0.3f, 0.95f, -1.1f];
+        float[] a = new float[count], b = new float[count];
+        perMember.Score(obs0, seq, count, [0.2f], a);
+        batched.Score(obs0, seq, count, [0.2f], b);
+        AssertClose(b, a, 1e-5f);
+        AssertClose(batched.Disagreement(count), perMember.Disagreement(count), 1e-5f);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ShardedRollout_ScoresLikeOneRun_ForEveryCandidateCount(int threads)
+    {
+        const int max = 23, horizon = 6;
+        using var models = new SmallEnsembleModels(false, max);
+        var settings = new CostSettings { UncertaintyLambda = 0.7f, ActionRateWeight = 0.1f };
+        using var single = models.Rollout(horizon, settings, threads: 1);
+        using var sharded = models.Rollout(horizon, settings, threads: threads);
+        Assert.Equal(1, single.Shards);
+        Assert.Equal(threads, sharded.Shards);
+        float[] seq = Sequences(max, horizon, 8), obs0 = [0.9f, 0.43f, 2.0f];
+        foreach (int count in new[] { 1, 2, 5, max, 7 }) // counts below, at and above the shard count; slices of uneven size
+        {
+            float[] a = new float[count], b = new float[count];
+            single.Score(obs0, seq, count, [-0.3f], a);
+            sharded.Score(obs0, seq, count, [-0.3f], b);
+            AssertClose(a, b, 1e-6f);
+            AssertClose(single.Disagreement(count), sharded.Disagreement(count), 1e-6f);
+        }
+    }
+
     [Theory]
     [InlineData("cem")]
     [InlineData("mppi")]

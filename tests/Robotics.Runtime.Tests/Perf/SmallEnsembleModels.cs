@@ -26,10 +26,12 @@ public sealed class SmallEnsembleModels : IDisposable
     public WorldModelOptions Options { get; }
     public OnnxWorldModel Step { get; }
 
-    public OnnxRolloutModel Rollout(int horizon, CostSettings settings) =>
+    /// <summary>With <paramref name="threads"/> > 1 and <paramref name="shard"/>, the candidates are split across threads.</summary>
+    public OnnxRolloutModel Rollout(int horizon, CostSettings settings, int threads = 1, bool shard = true,
+                                    EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember) =>
         OnnxRolloutModel.Create(
-            EnsembleRolloutGraph.Build(Parameters, horizon, RolloutCosts.For(settings, "pendulum", new PendulumCost())!).Serialize(),
-            "rollout(test)", Options);
+            EnsembleRolloutGraph.Build(Parameters, horizon, RolloutCosts.For(settings, "pendulum", new PendulumCost())!, layout: layout).Serialize(),
+            "rollout(test)", Options with { IntraOpThreads = threads, ShardRollout = shard });
 
     public void Dispose()
     {
