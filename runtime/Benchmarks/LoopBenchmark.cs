@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Robotics.Runtime.Loop;
 using Robotics.Safety;
+using Robotics.Sim.Drivers;
 using Robotics.Sim.Environments;
 
 namespace Robotics.Runtime.Benchmarks;
@@ -19,7 +20,7 @@ public static class LoopBenchmark
         if (ticks < 1) throw new ArgumentException($"loop bench: ticks must be >= 1, got {ticks}");
         var period = TimeSpan.FromSeconds(1 / hz);
         var time = TimeProvider.System;
-        var driver = new InProcessEnvDriver(new Pendulum(0), period, time);
+        var driver = new SimDriver(new Pendulum(0), "in-process", time, SimDriver.SequentialSeeds(0), period);
         await driver.ActivateAsync(ct);
         var gate = SafetyGate.Create(driver.Spec, timeProvider: time);
         var loop = new ControlLoop(driver, driver.Spec, new PdPolicy(), gate,

@@ -14,25 +14,32 @@ namespace Robotics.Sim.Drivers;
 /// Terminated or Truncated, the next Write resets the environment with the next seed of the injected seed
 /// sequence and publishes the first state of the new episode without applying that command's action.
 /// </para>
-/// <para>Thread-safe: one writer and any number of readers (e.g. a console view).</para>
+/// <para>
+/// Thread-safe: one writer (the control loop) and any number of readers (e.g. a console view). Nothing on
+/// the loop's path locks: the state is handed over through a <see cref="LatestState"/> sequence lock, so
+/// the in-process robot behaves like the drivers' robots do, and benchmarks of the loop measure it.
+/// </para>
 /// </summary>
 public sealed class SimDriver : IRobotDriver
 {
     private readonly string _robotId;
     private readonly TimeProvider _time;
     private readonly Func<int> _episodeSeeds;
-    private readonly Lock _gate = new();
-    private readonly StateBuffer _latest;
+    private readonly Lock _lifecycle = new(); // activation vs shutdown; never taken by Write or TryRead
+    private readonly LatestState _latest;
+    private readonly StateBuffer _staging;     // the writer's copy of the state it is about to publish
     private readonly float[] _action;
-    private TaskCompletionSource? _waiter; // set only while someone awaits a state; completed by the next publish
-    private bool _active, _started, _needsReset;
+    private readonly double _period;
+    private volatile bool _active;
+    private bool _started, _needsReset;
     private int _episodeSteps;
 
     /// <param name="env">The environment to drive; owned by the caller until disposal.</param>
     /// <param name="robotId">Robot id reported in the spec.</param>
     /// <param name="time">Clock for <see cref="StateBuffer.ReceivedTimestamp"/>.</param>
     /// <param name="episodeSeeds">Called once per episode (not real-time critical, but must not allocate) for the reset seed.</param>
-    public SimDriver(IEnvironment env, string robotId, TimeProvider time, Func<int> episodeSeeds)
+    /// <param name="controlPeriod">The period the spec declares; default the environment's (a shorter one exercises fast loops).</param>
+    public SimDriver(IEnvironment env, string robotId, TimeProvider time, Func<int> episodeSeeds, TimeSpan? controlPeriod = null)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(time);
@@ -42,9 +49,16 @@ public sealed class SimDriver : IRobotDriver
         _robotId = robotId;
         _time = time;
         _episodeSeeds = episodeSeeds;
-        _latest = new StateBuffer(env.ObservationSpace.Dimension);
+        if (controlPeriod is { } p && p <= TimeSpan.Zero) throw new ArgumentException($"sim driver: control period must be positive, got {p}", nameof(controlPeriod));
+        Spec = env.ToSpec(robotId) with { ControlPeriod = controlPeriod ?? env.ControlPeriod };
+        _period = Spec.ControlPeriod.TotalSeconds;
+        _latest = new LatestState(env.ObservationSpace.Dimension);
+        _staging = new StateBuffer(env.ObservationSpace.Dimension);
         _action = new float[env.ActionSpace.Dimension];
     }
+
+    /// <summary>What <see cref="ConfigureAsync"/> returns.</summary>
+    public RobotSpec Spec { get; }
 
     /// <summary>Seeds first, first + 1, first + 2, ... (one per episode).</summary>
     public static Func<int> SequentialSeeds(int first)
@@ -71,13 +85,13 @@ public sealed class SimDriver : IRobotDriver
     public ValueTask<RobotSpec> ConfigureAsync(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Environment.ToSpec(_robotId));
+        return ValueTask.FromResult(Spec);
     }
 
     public ValueTask ActivateAsync(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        lock (_gate)
+        lock (_lifecycle)
         {
             if (!_started)
             {
@@ -91,51 +105,25 @@ public sealed class SimDriver : IRobotDriver
 
     public ValueTask DeactivateAsync(CancellationToken ct)
     {
-        lock (_gate) _active = false;
+        _active = false;
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ShutdownAsync(CancellationToken ct)
     {
-        lock (_gate)
-        {
-            _active = false;
-            _waiter?.TrySetResult();
-            _waiter = null;
-        }
+        _active = false;
+        _latest.WakeWaiters();
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync() => ShutdownAsync(CancellationToken.None);
 
-    /// <summary>Real-time, non-blocking, allocation-free.</summary>
-    public bool TryRead(StateBuffer state, long afterSeq)
-    {
-        lock (_gate)
-        {
-            if (_latest.Seq <= afterSeq) return false;
-            _latest.CopyTo(state);
-            return true;
-        }
-    }
+    /// <summary>Real-time, allocation-free, lock-free.</summary>
+    public bool TryRead(StateBuffer state, long afterSeq) => _latest.TryRead(state, afterSeq);
 
     /// <summary>Not real-time. True at once when a newer state exists; otherwise waits for the next Write.</summary>
-    public async ValueTask<bool> WaitForStateAsync(long afterSeq, TimeSpan timeout, CancellationToken ct)
-    {
-        Task signal;
-        lock (_gate)
-        {
-            if (_latest.Seq > afterSeq) return true;
-            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            signal = _waiter.Task;
-        }
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var delay = Task.Delay(timeout, _time, cts.Token);
-        await Task.WhenAny(signal, delay).ConfigureAwait(false);
-        cts.Cancel();
-        ct.ThrowIfCancellationRequested();
-        lock (_gate) return _latest.Seq > afterSeq;
-    }
+    public ValueTask<bool> WaitForStateAsync(long afterSeq, TimeSpan timeout, CancellationToken ct) =>
+        _latest.WaitAsync(afterSeq, timeout, _time, ct);
 
     /// <summary>
     /// Real-time, allocation-free. Steps the environment with the command's action (clipped by the
@@ -144,27 +132,24 @@ public sealed class SimDriver : IRobotDriver
     public void Write(CommandBuffer command)
     {
         if (command.Action.Length != _action.Length) ThrowWrongLength(command.Action.Length);
-        lock (_gate)
+        if (!_active) ThrowInactive();
+        if (_needsReset)
         {
-            if (!_active) ThrowInactive();
-            if (_needsReset)
-            {
-                ResetEpisode();
-                return;
-            }
-            command.Action.AsSpan().CopyTo(_action);
-            StepResult r = Environment.Step(_action, _latest.Obs);
-            _episodeSteps++;
-            EpisodeReturn += r.Reward;
-            _needsReset = r.Done;
-            Publish(r.Reward, r.Terminated, r.Truncated);
+            ResetEpisode();
+            return;
         }
+        command.Action.AsSpan().CopyTo(_action);
+        StepResult r = Environment.Step(_action, _staging.Obs);
+        _episodeSteps++;
+        EpisodeReturn += r.Reward;
+        _needsReset = r.Done;
+        Publish(r.Reward, r.Terminated, r.Truncated);
     }
 
     private void ResetEpisode()
     {
         EpisodeSeed = _episodeSeeds();
-        Environment.Reset(EpisodeSeed, _latest.Obs);
+        Environment.Reset(EpisodeSeed, _staging.Obs);
         Episode++;
         EpisodeReturn = 0;
         _episodeSteps = 0;
@@ -174,17 +159,13 @@ public sealed class SimDriver : IRobotDriver
 
     private void Publish(float reward, bool terminated, bool truncated)
     {
-        _latest.Seq++;
-        _latest.Time = _episodeSteps * Environment.ControlPeriod.TotalSeconds;
-        _latest.Reward = reward;
-        _latest.Terminated = terminated;
-        _latest.Truncated = truncated;
-        _latest.ReceivedTimestamp = _time.GetTimestamp();
-        if (_waiter is { } w)
-        {
-            _waiter = null;
-            w.TrySetResult();
-        }
+        _staging.Seq++;
+        _staging.Time = _episodeSteps * _period;
+        _staging.Reward = reward;
+        _staging.Terminated = terminated;
+        _staging.Truncated = truncated;
+        _staging.ReceivedTimestamp = _time.GetTimestamp();
+        _latest.Publish(_staging);
     }
 
     private void ThrowWrongLength(int got) =>

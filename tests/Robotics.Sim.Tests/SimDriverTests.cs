@@ -33,6 +33,21 @@ public class SimDriverTests
     }
 
     [Fact]
+    public async Task ControlPeriodOverride_IsDeclaredInTheSpec_AndTimesTheStates()
+    {
+        await using var driver = new SimDriver(new Pendulum(), "fast", _time, SimDriver.SequentialSeeds(0), TimeSpan.FromMilliseconds(2));
+        Assert.Equal(TimeSpan.FromMilliseconds(2), (await driver.ConfigureAsync(CancellationToken.None)).ControlPeriod);
+        await driver.ActivateAsync(CancellationToken.None);
+        var command = new CommandBuffer(1);
+        driver.Write(command);
+        driver.Write(command);
+        var state = new StateBuffer(3);
+        Assert.True(driver.TryRead(state, 0));
+        Assert.Equal(0.004, state.Time, 12);
+        Assert.Throws<ArgumentException>(() => new SimDriver(new Pendulum(), "bad", _time, SimDriver.SequentialSeeds(0), TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task Activate_PublishesTheFirstResetState_SeededFromTheSequence()
     {
         await using var driver = await Active(new Pendulum(), firstSeed: 100);

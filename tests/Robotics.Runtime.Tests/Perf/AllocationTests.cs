@@ -3,6 +3,7 @@ using Robotics.Runtime.Loop;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
 using Robotics.Safety;
+using Robotics.Sim.Drivers;
 using Robotics.Sim.Environments;
 
 namespace Robotics.Runtime.Tests.Perf;
@@ -13,7 +14,7 @@ public sealed class AllocationTests
     /// <summary>Runs <paramref name="ticks"/> commanded ticks; returns the bytes allocated inside Tick (episode starts excluded).</summary>
     private static async Task<long> TickBytes(IPolicy policy, int ticks)
     {
-        var driver = new InProcessEnvDriver(new Pendulum(1), TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        var driver = new SimDriver(new Pendulum(1), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(1), TimeSpan.FromMilliseconds(50));
         await driver.ActivateAsync(CancellationToken.None);
         var loop = new ControlLoop(driver, driver.Spec, policy, SafetyGate.Create(driver.Spec),
                                    new ControlLoopOptions { Realtime = false, MaxEpisodeSteps = 1000 }, TimeProvider.System);

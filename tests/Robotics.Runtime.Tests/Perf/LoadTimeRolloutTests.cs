@@ -6,6 +6,7 @@ using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
 using Robotics.Runtime.Tests.Fakes;
+using Robotics.Sim.Drivers;
 using Robotics.Sim.Environments;
 
 namespace Robotics.Runtime.Tests.Perf;
@@ -77,7 +78,7 @@ public sealed class LoadTimeRolloutTests : IDisposable
         string path = WriteModel(learnedReward);
         async Task<(double Return, bool Fused)> Episode(bool fused)
         {
-            var driver = new InProcessEnvDriver(new Pendulum(11), TimeSpan.FromMilliseconds(50), TimeProvider.System);
+            var driver = new SimDriver(new Pendulum(11), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(11), TimeSpan.FromMilliseconds(50));
             await driver.ActivateAsync(CancellationToken.None);
             var options = new MpcControllerOptions
             {

@@ -3,6 +3,7 @@ using Robotics.Runtime.Benchmarks;
 using Robotics.Runtime.Loop;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
+using Robotics.Sim.Drivers;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.Algorithms;
 using Robotics.Trainer.Export;
@@ -30,7 +31,7 @@ public sealed class FusedRolloutParityTests : IDisposable
 
         async Task<(double Return, bool Fused)> Episode(bool fused)
         {
-            var driver = new InProcessEnvDriver(new Pendulum(21), env.ControlPeriod, TimeProvider.System);
+            var driver = new SimDriver(new Pendulum(21), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(21), env.ControlPeriod);
             await driver.ActivateAsync(default);
             using var c = MpcController.Create(path, driver, driver.Spec, new MpcControllerOptions
             {
