@@ -1,6 +1,7 @@
 using Robotics.Core.Models;
 using Robotics.Core.Onnx.Ensemble;
 using Robotics.Runtime.Planning.Costs;
+using Robotics.Sim.Environments;
 
 namespace Robotics.Runtime.Models;
 
@@ -10,10 +11,11 @@ namespace Robotics.Runtime.Models;
 /// </summary>
 public static class RolloutCosts
 {
-    /// <summary>The ONNX form of an environment's analytic cost, or null when it has none.</summary>
-    public static IGraphCost? GraphCostFor(string envId) => envId switch
+    /// <summary>The ONNX form of an environment's analytic cost (with that cost's parameters), or null when it has none.</summary>
+    public static IGraphCost? GraphCostFor(string envId, IAnalyticCost? analytic = null) => (envId, analytic) switch
     {
-        "pendulum" => new PendulumGraphCost(),
+        ("pendulum", _) => new PendulumGraphCost(),
+        ("reacher2d", Reacher2DCost c) => new Reacher2DGraphCost((float)c.Parameters.MaxTorque, (float)c.Parameters.ControlCostWeight),
         _ => null,
     };
 
@@ -26,7 +28,7 @@ public static class RolloutCosts
         IGraphCost? graphCost = null;
         if (analytic is not null && !settings.PreferLearnedReward)
         {
-            graphCost = GraphCostFor(envId);
+            graphCost = GraphCostFor(envId, analytic);
             if (graphCost is null) return null;
         }
         return new RolloutCostOptions

@@ -8,6 +8,8 @@ namespace Robotics.Sim.Environments;
 /// </summary>
 public sealed class Reacher2DCost(Reacher2DParameters parameters) : IAnalyticCost
 {
+    public Reacher2DParameters Parameters => parameters;
+
     /// <summary>Hot path, allocation-free.</summary>
     public float Cost(ReadOnlySpan<float> obs, ReadOnlySpan<float> action)
     {

@@ -89,6 +89,28 @@ public sealed class EnsembleGraphTests
     }
 
     [Fact]
+    public void Reacher2DGraphCost_EqualsReacher2DCost_IncludingClippedTorquesAndTheTarget()
+    {
+        var parameters = new Reacher2DParameters { MaxTorque = 0.8, ControlCostWeight = 0.05 };
+        var truth = new Reacher2DCost(parameters);
+        var graphCost = Runtime.Models.RolloutCosts.GraphCostFor("reacher2d", truth);
+        Assert.NotNull(graphCost);
+        var rng = new Random(9);
+        const int n = 500;
+        var obs = new float[n * 10];
+        var act = new float[n * 2];
+        for (int i = 0; i < obs.Length; i++) obs[i] = (float)(rng.NextDouble() * 0.6 - 0.3);
+        for (int i = 0; i < act.Length; i++) act[i] = (float)(rng.NextDouble() * 3 - 1.5); // beyond the limit too
+        obs[8] = obs[9] = 0; // exactly on the target
+
+        var g = new Robotics.Core.Onnx.OnnxGraphBuilder("cost");
+        g.Output("cost", graphCost!.Build(g, g.Input("obs", ["N", 10]), g.Input("action", ["N", 2])), ["N"]);
+        var got = Run(g.ToModel().Serialize(), ("obs", obs, [n, 10]), ("action", act, [n, 2]))["cost"];
+        var expected = Enumerable.Range(0, n).Select(i => truth.Cost(obs.AsSpan(i * 10, 10), act.AsSpan(i * 2, 2))).ToArray();
+        Close(expected, got, 1e-6f, "reacher2d cost");
+    }
+
+    [Fact]
     public void Atan2_MatchesMathAtan2_ForEveryQuadrantAndAxis()
     {
         float[] ys = [0, 1, -1, 0.5f, -0.5f, 1e-6f, -1e-6f, 3, -3, 0, 0, 1, -1];
