@@ -16,6 +16,7 @@ public static class RolloutCosts
     {
         ("pendulum", _) => new PendulumGraphCost(),
         ("reacher2d", Reacher2DCost c) => new Reacher2DGraphCost((float)c.Parameters.MaxTorque, (float)c.Parameters.ControlCostWeight),
+        ("cartpole-swingup", CartpoleSwingupCost c) => new CartpoleSwingupGraphCost((float)c.Parameters.PoleLength, (float)c.Parameters.MaxForce, (float)c.Parameters.ControlCostWeight),
         _ => null,
     };
 

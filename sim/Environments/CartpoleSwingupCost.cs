@@ -8,6 +8,8 @@ namespace Robotics.Sim.Environments;
 /// </summary>
 public sealed class CartpoleSwingupCost(CartpoleSwingupParameters parameters) : IAnalyticCost
 {
+    public CartpoleSwingupParameters Parameters => parameters;
+
     /// <summary>Hot path, allocation-free.</summary>
     public float Cost(ReadOnlySpan<float> obs, ReadOnlySpan<float> action)
     {

@@ -111,6 +111,36 @@ public sealed class EnsembleGraphTests
     }
 
     [Fact]
+    public void CartpoleSwingupGraphCost_EqualsCartpoleSwingupCost_AroundTheCircleAndAlongTheTrack()
+    {
+        var parameters = new CartpoleSwingupParameters { PoleLength = 0.8, MaxForce = 7, ControlCostWeight = 0.02 };
+        var truth = new CartpoleSwingupCost(parameters);
+        var graphCost = Runtime.Models.RolloutCosts.GraphCostFor("cartpole-swingup", truth);
+        Assert.NotNull(graphCost);
+        var rng = new Random(10);
+        const int n = 600;
+        var obs = new float[n * 5];
+        var act = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double th = rng.NextDouble() * 2 * Math.PI - Math.PI;
+            obs[i * 5] = (float)(rng.NextDouble() * 6 - 3);
+            obs[i * 5 + 1] = (float)Math.Cos(th);
+            obs[i * 5 + 2] = (float)Math.Sin(th);
+            obs[i * 5 + 3] = (float)(rng.NextDouble() * 4 - 2);
+            obs[i * 5 + 4] = (float)(rng.NextDouble() * 10 - 5);
+            act[i] = (float)(rng.NextDouble() * 20 - 10); // beyond the limit too
+        }
+        obs[0] = 0; obs[1] = 1; obs[2] = 0; // upright over the origin: the best state
+
+        var g = new Robotics.Core.Onnx.OnnxGraphBuilder("cost");
+        g.Output("cost", graphCost!.Build(g, g.Input("obs", ["N", 5]), g.Input("action", ["N", 1])), ["N"]);
+        var got = Run(g.ToModel().Serialize(), ("obs", obs, [n, 5]), ("action", act, [n, 1]))["cost"];
+        var expected = Enumerable.Range(0, n).Select(i => truth.Cost(obs.AsSpan(i * 5, 5), act.AsSpan(i, 1))).ToArray();
+        Close(expected, got, 1e-6f, "cartpole-swingup cost");
+    }
+
+    [Fact]
     public void Atan2_MatchesMathAtan2_ForEveryQuadrantAndAxis()
     {
         float[] ys = [0, 1, -1, 0.5f, -0.5f, 1e-6f, -1e-6f, 3, -3, 0, 0, 1, -1];
