@@ -59,12 +59,18 @@ public sealed class FusedRolloutTests
         using var unrolled = Models.OnnxRolloutModel.Create(Core.Onnx.Ensemble.EnsembleRolloutGraph.Build(p, horizon, cost).Serialize(), "u", options);
         using var loop = Models.OnnxRolloutModel.Create(Core.Onnx.Ensemble.EnsembleRolloutGraph.Build(p, horizon, cost,
             form: Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Loop).Serialize(), "l", options);
-        float[] seq = Sequences(count, horizon, 4), obs0 = [-0.2f, 0.98f, 0.5f];
+        AssertSameScores(unrolled, loop, count, Sequences(count, horizon, 4), [-0.2f, 0.98f, 0.5f], 0.1f, 1e-5f);
+    }
+
+    /// <summary>Both models score the same candidates alike: cost and disagreement.</summary>
+    private static void AssertSameScores(Models.IRolloutModel expected, Models.IRolloutModel actual, int count, float[] seq, float[] obs0,
+                                         float lastAction, float rel)
+    {
         float[] a = new float[count], b = new float[count];
-        unrolled.Score(obs0, seq, count, [0.1f], a);
-        loop.Score(obs0, seq, count, [0.1f], b);
-        AssertClose(a, b, 1e-5f);
-        AssertClose(unrolled.Disagreement(count), loop.Disagreement(count), 1e-5f);
+        expected.Score(obs0, seq, count, [lastAction], a);
+        actual.Score(obs0, seq, count, [lastAction], b);
+        AssertClose(a, b, rel);
+        AssertClose(expected.Disagreement(count), actual.Disagreement(count), rel);
     }
 
     [Fact]
@@ -75,12 +81,7 @@ public sealed class FusedRolloutTests
         var settings = new CostSettings { PreferLearnedReward = true, UncertaintyLambda = 0.5f, ActionRateWeight = 0.2f };
         using var perMember = models.Rollout(horizon, settings);
         using var batched = models.Rollout(horizon, settings, layout: Core.Onnx.Ensemble.EnsembleForward.Layout.Batched);
-        float[] seq = Sequences(count, horizon, 6), obs0 = [0.3f, 0.95f, -1.1f];
-        float[] a = new float[count], b = new float[count];
-        perMember.Score(obs0, seq, count, [0.2f], a);
-        batched.Score(obs0, seq, count, [0.2f], b);
-        AssertClose(b, a, 1e-5f);
-        AssertClose(batched.Disagreement(count), perMember.Disagreement(count), 1e-5f);
+        AssertSameScores(batched, perMember, count, Sequences(count, horizon, 6), [0.3f, 0.95f, -1.1f], 0.2f, 1e-5f);
     }
 
     [Theory]
@@ -97,13 +98,7 @@ public sealed class FusedRolloutTests
         Assert.Equal(threads, sharded.Shards);
         float[] seq = Sequences(max, horizon, 8), obs0 = [0.9f, 0.43f, 2.0f];
         foreach (int count in new[] { 1, 2, 5, max, 7 }) // counts below, at and above the shard count; slices of uneven size
-        {
-            float[] a = new float[count], b = new float[count];
-            single.Score(obs0, seq, count, [-0.3f], a);
-            sharded.Score(obs0, seq, count, [-0.3f], b);
-            AssertClose(a, b, 1e-6f);
-            AssertClose(single.Disagreement(count), sharded.Disagreement(count), 1e-6f);
-        }
+            AssertSameScores(single, sharded, count, seq, obs0, -0.3f, 1e-6f);
     }
 
     [Theory]
