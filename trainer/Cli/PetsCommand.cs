@@ -9,6 +9,7 @@ namespace Robotics.Trainer.Cli;
 /// <summary>
 /// <c>robotics-train pets --env pendulum --iterations N --seed S --out DIR</c>: the PETS loop through the
 /// deployment path (ONNX + the runtime's planner); writes DIR/curve.csv, DIR/curve.png, DIR/data and DIR/models.
+/// Starts from <see cref="PetsPresets"/> for the environment; flags override.
 /// </summary>
 public static class PetsCommand
 {
@@ -20,10 +21,10 @@ public static class PetsCommand
         var outDir = new Option<string>("--out") { Description = "output directory (must not already hold data)", Required = true };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "evaluation episodes after each iteration", DefaultValueFactory = _ => 5 };
         var planner = new Option<string>("--planner") { Description = "cem | mppi | icem", DefaultValueFactory = _ => "cem" };
-        var horizon = new Option<int>("--horizon") { Description = "planning horizon", DefaultValueFactory = _ => 15 };
-        var population = new Option<int>("--population") { Description = "planner population (MPPI samples)", DefaultValueFactory = _ => 200 };
+        var horizon = new Option<int?>("--horizon") { Description = "planning horizon [default: 15; cartpole-swingup 25]" };
+        var population = new Option<int?>("--population") { Description = "planner population (MPPI samples) [default: 200; cartpole-swingup 400]" };
         var planIterations = new Option<int>("--plan-iterations") { Description = "planner iterations per step", DefaultValueFactory = _ => 3 };
-        var hidden = new Option<int>("--hidden") { Description = "hidden units per layer", DefaultValueFactory = _ => 64 };
+        var hidden = new Option<int?>("--hidden") { Description = "hidden units per layer [default: 64; reacher2d 200]" };
         var layers = new Option<int>("--layers") { Description = "hidden layers", DefaultValueFactory = _ => 3 };
         var members = new Option<int>("--members") { Description = "ensemble members", DefaultValueFactory = _ => 5 };
         var elites = new Option<int>("--elites") { Description = "elite members exported", DefaultValueFactory = _ => 3 };
@@ -48,7 +49,7 @@ public static class PetsCommand
             PetsOptions options;
             try
             {
-                var defaults = new PetsOptions { EnvId = envId, OutDir = dir };
+                var defaults = PetsPresets.For(envId, dir);
                 int t = parse.GetValue(threads);
                 options = (defaults with
                 {
@@ -56,11 +57,12 @@ public static class PetsCommand
                     Planner = kind, PlannerThreads = t, MinGradientSteps = parse.GetValue(steps),
                     Budget = defaults.Budget with
                     {
-                        Horizon = parse.GetValue(horizon), Population = parse.GetValue(population), Iterations = parse.GetValue(planIterations),
+                        Horizon = parse.GetValue(horizon) ?? defaults.Budget.Horizon, Population = parse.GetValue(population) ?? defaults.Budget.Population,
+                        Iterations = parse.GetValue(planIterations),
                     },
                     Ensemble = defaults.Ensemble with
                     {
-                        HiddenUnits = parse.GetValue(hidden), HiddenLayers = parse.GetValue(layers),
+                        HiddenUnits = parse.GetValue(hidden) ?? defaults.Ensemble.HiddenUnits, HiddenLayers = parse.GetValue(layers),
                         Members = parse.GetValue(members), Elites = parse.GetValue(elites), Threads = t,
                     },
                 }).Validate();

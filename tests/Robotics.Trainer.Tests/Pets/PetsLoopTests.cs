@@ -90,4 +90,19 @@ public class PetsLoopTests : IDisposable
         Assert.Equal(Math.Max(20, (300 + 6 - 1) / 6), o.EpochsFor(200));   // 180 train rows / 32 = 6 steps per epoch
         Assert.Equal(20, o.EpochsFor(100_000));
     }
+
+    [Fact]
+    public void Presets_AreValidForEveryBuiltInEnvironment_AndOnlyChangeWhatTheyName()
+    {
+        foreach (string id in Robotics.Sim.Environments.EnvironmentRegistry.Ids)
+            PetsPresets.For(id, _dir).Validate();
+        var plain = new PetsOptions { EnvId = "pendulum", OutDir = _dir };
+        Assert.Equal(plain, PetsPresets.For("pendulum", _dir));
+        var reacher = PetsPresets.For("reacher2d", _dir);
+        Assert.Equal(200, reacher.Ensemble.HiddenUnits);
+        Assert.Equal(plain.Budget, reacher.Budget);
+        var cartpole = PetsPresets.For("cartpole-swingup", _dir);
+        Assert.Equal((400, 25), (cartpole.Budget.Population, cartpole.Budget.Horizon));
+        Assert.Equal(plain.Ensemble, cartpole.Ensemble);
+    }
 }
