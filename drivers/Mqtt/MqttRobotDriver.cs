@@ -14,8 +14,9 @@ namespace Robotics.Drivers.Mqtt;
 /// loop straight into a preallocated buffer and validated (malformed, wrong length, non-finite and
 /// out-of-order states are rejected, logged and counted, never readable). Commands are serialised by
 /// <see cref="Write"/> into a reused buffer and handed to a sender thread through a lock-free latest-wins
-/// mailbox, so the loop never waits on the network nor on the sender. Broker outages are ridden out by <see cref="MqttConnection"/>'s reconnect pipeline;
-/// commands issued while disconnected are dropped (the robot falls back to its safe action on ttl).
+/// mailbox, so the loop never waits on the network nor on the sender. Broker outages are ridden out by
+/// <see cref="MqttConnection"/>'s reconnect pipeline; commands issued while disconnected are dropped (the
+/// robot falls back to its safe action on ttl).
 /// An e-stop message on the topic engages or requests release of the shared <see cref="EStopLatch"/>.
 /// </summary>
 public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
