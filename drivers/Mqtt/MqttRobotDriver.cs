@@ -13,9 +13,10 @@ namespace Robotics.Drivers.Mqtt;
 /// A robot behind an MQTT broker (protocol in docs/PROTOCOL.md). States are parsed on MQTTnet's receive
 /// loop straight into a preallocated buffer and validated (malformed, wrong length, non-finite and
 /// out-of-order states are rejected, logged and counted, never readable). Commands are serialised by
-/// <see cref="Write"/> into a reused buffer and published by a sender thread, so the loop never waits on
-/// the network. Broker outages are ridden out by <see cref="MqttConnection"/>'s reconnect pipeline;
-/// commands issued while disconnected are dropped (the robot falls back to its safe action on ttl).
+/// <see cref="Write"/> into a reused buffer and handed to a sender thread through a lock-free latest-wins
+/// mailbox, so the loop never waits on the network nor on the sender. Broker outages are ridden out by
+/// <see cref="MqttConnection"/>'s reconnect pipeline; commands issued while disconnected are dropped (the
+/// robot falls back to its safe action on ttl).
 /// An e-stop message on the topic engages or requests release of the shared <see cref="EStopLatch"/>.
 /// </summary>
 public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
@@ -33,14 +34,11 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private LatestState? _latest;
     private StateBuffer? _staging;
 
-    // Command side: Write fills _pending under _commandGate, the sender swaps it with _sending.
-    private readonly object _commandGate = new();
-    private ArrayBufferWriter<byte> _pending = new(256), _sending = new(256);
+    // Command side: Write (the loop's thread) serialises into the mailbox's producer slot and publishes it;
+    // the sender thread takes the newest. _json and _outgoing belong to Write.
+    private readonly LatestWinsMailbox<PendingCommand> _commands = new(static () => new PendingCommand());
     private readonly Utf8JsonWriter _json = new(new ArrayBufferWriter<byte>(1));
     private CommandBuffer? _outgoing;
-    private long _pendingTimestamp;
-    private int _pendingTtlMs;
-    private bool _hasPending;
     private readonly MqttApplicationMessage _commandMessage;
     private CancellationTokenSource? _senderStop;
     private Thread? _sender;
@@ -112,6 +110,8 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     {
         if (_spec is null) throw new InvalidOperationException("mqtt driver: Activate before Configure");
         if (_active) return ValueTask.CompletedTask;
+        // The mailbox has one consumer: a sender that outlived Deactivate's join must not get a twin.
+        if (_sender is { IsAlive: true }) throw new InvalidOperationException("mqtt driver: the previous sender thread is still stuck in a publish");
         _senderStop = new CancellationTokenSource();
         var stop = _senderStop.Token;
         _sender = new Thread(() => SendLoop(stop)) { IsBackground = true, Name = "mqtt-send " + _topics.Prefix, Priority = ThreadPriority.AboveNormal };
@@ -125,7 +125,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         if (!_active) return;
         _active = false;
         _senderStop!.Cancel();
-        lock (_commandGate) Monitor.PulseAll(_commandGate);
+        _commands.Wake(); // the sender waits without the token (no registration to allocate)
         await Task.Run(() => _sender!.Join(TimeSpan.FromSeconds(5)), ct);
         _senderStop.Dispose();
     }
@@ -154,35 +154,34 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
                          : throw new InvalidOperationException("mqtt driver: WaitForState before Configure");
 
     /// <summary>
-    /// Real-time, non-blocking, allocation-free: serialises the command into a reused buffer and wakes the
-    /// sender. A newer command replaces one not yet sent. A non-finite action (which the gate should
-    /// never let through) is replaced by the safe action and marked "fallback".
+    /// Real-time, non-blocking, lock-free, allocation-free: serialises the command into the mailbox's
+    /// producer slot and publishes it (one interlocked exchange, then a wake-up that never waits for the
+    /// sender). A newer command replaces one not yet sent. A non-finite action (which the gate should
+    /// never let through) is replaced by the safe action and marked "fallback". Single caller: the
+    /// control loop's thread, one Write at a time (the loop's contract; the mailbox has one producer).
     /// </summary>
     public void Write(CommandBuffer command)
     {
         if (!_active || _outgoing is null) return;
-        lock (_commandGate)
-        {
-            var o = _outgoing;
-            command.Action.AsSpan().CopyTo(o.Action);
-            o.Seq = command.Seq; o.StateSeq = command.StateSeq; o.Safety = command.Safety;
-            o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
-            foreach (float v in o.Action)
-                if (!float.IsFinite(v))
-                {
-                    _spec!.SafeAction.AsSpan().CopyTo(o.Action);
-                    o.Safety = SafetyDecision.Fallback;
-                    break;
-                }
-            _pending.ResetWrittenCount();
-            _json.Reset(_pending);
-            CommandJson.Write(_json, o);
-            _json.Flush();
-            _pendingTimestamp = _time.GetTimestamp();
-            _pendingTtlMs = o.TtlMs;
-            _hasPending = true;
-            Monitor.Pulse(_commandGate);
-        }
+        var o = _outgoing;
+        command.Action.AsSpan().CopyTo(o.Action);
+        o.Seq = command.Seq; o.StateSeq = command.StateSeq; o.Safety = command.Safety;
+        o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
+        foreach (float v in o.Action)
+            if (!float.IsFinite(v))
+            {
+                _spec!.SafeAction.AsSpan().CopyTo(o.Action);
+                o.Safety = SafetyDecision.Fallback;
+                break;
+            }
+        var slot = _commands.ProducerSlot;
+        slot.Json.ResetWrittenCount();
+        _json.Reset(slot.Json);
+        CommandJson.Write(_json, o);
+        _json.Flush();
+        slot.Timestamp = _time.GetTimestamp();
+        slot.TtlMs = o.TtlMs;
+        _commands.Publish();
     }
 
     /// <summary>Not real-time. Publishes an e-stop engage or release (retained, so late joiners see it).</summary>
@@ -190,30 +189,29 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(engage, reason)), _options.Qos.EStop, true, ct);
 
     /// <summary>
-    /// The sender thread: waits for a command, publishes it and waits for the publish to finish (QoS 0:
-    /// written to the socket), so the loop's thread never touches the network.
+    /// The sender thread (the mailbox's consumer): takes the newest command, publishes it and waits for the
+    /// publish to finish (QoS 0: written to the socket), so the loop's thread never touches the network.
+    /// Commands written meanwhile replace each other; the newest goes next.
     /// </summary>
     private void SendLoop(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            long stamp; int ttlMs;
-            lock (_commandGate)
+            if (!_commands.TryTake(out var command))
             {
-                while (!_hasPending && !ct.IsCancellationRequested) Monitor.Wait(_commandGate);
-                if (ct.IsCancellationRequested) return;
-                (_pending, _sending) = (_sending, _pending);
-                _hasPending = false;
-                stamp = _pendingTimestamp; ttlMs = _pendingTtlMs;
+                // Deactivate cancels, then wakes us; the token is re-checked after the wait is armed.
+                _commands.Wait(Timeout.InfiniteTimeSpan, static stop => stop.IsCancellationRequested, ct);
+                continue;
             }
-            if (!_connection.IsConnected || _time.GetElapsedTime(stamp).TotalMilliseconds > ttlMs)
+            if (!_connection.IsConnected || _time.GetElapsedTime(command.Timestamp).TotalMilliseconds > command.TtlMs)
             {
                 Counters.Inc(ref Counters._commandsDropped);
                 continue;
             }
             try
             {
-                _commandMessage.Payload = new ReadOnlySequence<byte>(_sending.WrittenMemory);
+                // The slot is ours until the next TryTake, i.e. until this publish has finished.
+                _commandMessage.Payload = new ReadOnlySequence<byte>(command.Json.WrittenMemory);
                 _connection.PublishAsync(_commandMessage, ct).GetAwaiter().GetResult();
                 Counters.Inc(ref Counters._commandsSent);
             }
@@ -225,6 +223,14 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
                 _logger.LogDebug("mqtt driver: command not sent: {Error}", e.Message);
             }
         }
+    }
+
+    /// <summary>A mailbox slot: one serialised command and when it was written.</summary>
+    private sealed class PendingCommand
+    {
+        public readonly ArrayBufferWriter<byte> Json = new(256);
+        public long Timestamp;
+        public int TtlMs;
     }
 
     private Task PublishOnlineAsync(MqttConnection c, CancellationToken ct) =>

@@ -8,9 +8,11 @@ namespace Robotics.Drivers.Serial;
 /// <summary>
 /// Both ends of the serial protocol use one of these: a reader thread that decodes frames, a writer
 /// thread that numbers, encodes and writes them, a heartbeat, and reopening of a vanished device through
-/// the Polly pipeline. Posting is non-blocking and allocation-free: the latest-wins slot (states one
-/// way, commands the other) is overwritten when the writer has not sent it yet; control frames (spec,
-/// e-stop, status) queue in a small preallocated ring and go first.
+/// the Polly pipeline. Posting is non-blocking and allocation-free: the latest frame (states one way,
+/// commands the other) goes through a lock-free <see cref="LatestWinsMailbox{T}"/> and replaces one the
+/// writer has not sent yet; control frames (spec, e-stop, status; never on the control loop's path)
+/// queue under a lock in a small preallocated ring and go first. The writer parks on the mailbox's
+/// event, which both kinds of post set, with the time to the next heartbeat as its timeout.
 /// </summary>
 public sealed class SerialLink : IDisposable
 {
@@ -22,16 +24,14 @@ public sealed class SerialLink : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reopen;
+    private readonly Func<SerialLinkOptions, ISerialTransport> _openTransport;
     private readonly FrameDecoder _decoder;
     private readonly CancellationTokenSource _stop = new();
-    private readonly object _gate = new();
+    // Latest frame: PostLatest's caller produces, the writer thread consumes. No lock.
+    private readonly LatestWinsMailbox<OutgoingFrame> _latest = new(static () => new OutgoingFrame());
 
-    // Outbox, guarded by _gate.
-    private readonly byte[] _latest = new byte[FrameCodec.MaxPayload];
-    private int _latestLength = -1;
-    private FrameType _latestType;
-    private long _latestTimestamp;
-    private int _latestTtlMs;
+    // Control ring, guarded by _gate (PostControl may be called from any thread; never the hot path).
+    private readonly object _gate = new();
     private readonly byte[][] _control = Enumerable.Range(0, ControlSlots).Select(_ => new byte[FrameCodec.MaxPayload]).ToArray();
     private readonly int[] _controlLength = new int[ControlSlots];
     private readonly FrameType[] _controlType = new FrameType[ControlSlots];
@@ -45,8 +45,14 @@ public sealed class SerialLink : IDisposable
     private volatile LinkStatus _status = LinkStatus.Online;
 
     public SerialLink(SerialLinkOptions options, FrameHandler onFrame, DriverCounters counters, TimeProvider time, ILogger logger)
+        : this(options, onFrame, counters, time, logger, null) { }
+
+    /// <summary>As the public constructor; <paramref name="openTransport"/> replaces the real device (tests' fakes).</summary>
+    internal SerialLink(SerialLinkOptions options, FrameHandler onFrame, DriverCounters counters, TimeProvider time, ILogger logger,
+        Func<SerialLinkOptions, ISerialTransport>? openTransport)
     {
         _options = options.Validate();
+        _openTransport = openTransport ?? (static o => SerialTransports.Open(o.PortPath, o.Baud, o.Io));
         _onFrame = onFrame;
         _counters = counters;
         _time = time;
@@ -75,7 +81,7 @@ public sealed class SerialLink : IDisposable
     public async Task OpenAsync(CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
-        _transport = await _reopen.ExecuteAsync(static (o, _) => ValueTask.FromResult(SerialTransports.Open(o.PortPath, o.Baud, o.Io)), _options, linked.Token);
+        _transport = await _reopen.ExecuteAsync(static (l, _) => ValueTask.FromResult(l._openTransport(l._options)), this, linked.Token);
         _logger.LogInformation("serial: opened {Port}", _transport.Description);
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "serial-read " + _options.PortPath, Priority = ThreadPriority.AboveNormal };
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "serial-write " + _options.PortPath, Priority = ThreadPriority.AboveNormal };
@@ -84,36 +90,41 @@ public sealed class SerialLink : IDisposable
     }
 
     /// <summary>
-    /// Hot path, non-blocking, allocation-free. Queues the latest state or command, replacing one not yet
-    /// written. <paramref name="ttlMs"/> &gt; 0 drops it when the writer gets to it later than that.
+    /// Hot path: real-time, non-blocking, lock-free, allocation-free. Queues the latest state or command,
+    /// replacing one not yet written. <paramref name="ttlMs"/> &gt; 0 drops it when the writer gets to it
+    /// later than that. Single producer: one thread at a time (the control loop's Write, or a robot's
+    /// state publisher).
     /// </summary>
     public void PostLatest(FrameType type, ReadOnlySpan<byte> payload, int ttlMs = 0)
     {
-        lock (_gate)
-        {
-            payload.CopyTo(_latest);
-            _latestLength = payload.Length;
-            _latestType = type;
-            _latestTimestamp = _time.GetTimestamp();
-            _latestTtlMs = ttlMs;
-            Monitor.Pulse(_gate);
-        }
+        var frame = _latest.ProducerSlot;
+        payload.CopyTo(frame.Payload);
+        frame.Length = payload.Length;
+        frame.Type = type;
+        frame.Timestamp = _time.GetTimestamp();
+        frame.TtlMs = ttlMs;
+        _latest.Publish();
     }
 
-    /// <summary>Non-blocking. Queues a control frame (spec, e-stop...); false when the ring is full.</summary>
+    /// <summary>Non-blocking (a short lock shared only with the writer's dequeue). Queues a control frame (spec, e-stop...); false when the ring is full.</summary>
     public bool PostControl(FrameType type, ReadOnlySpan<byte> payload)
     {
         lock (_gate)
         {
             if (_controlCount == ControlSlots) return false;
-            int slot = (_controlHead + _controlCount++) % ControlSlots;
+            int slot = (_controlHead + _controlCount) % ControlSlots;
             payload.CopyTo(_control[slot]);
             _controlLength[slot] = payload.Length;
             _controlType[slot] = type;
-            Monitor.Pulse(_gate);
-            return true;
+            Volatile.Write(ref _controlCount, _controlCount + 1); // read without the lock by the writer's wait
         }
+        _latest.Wake();
+        return true;
     }
+
+    /// <summary>The writer's reason to stay awake besides a fresh latest frame.</summary>
+    private static bool HasControlOrStop(SerialLink link) =>
+        Volatile.Read(ref link._controlCount) > 0 || link._stop.IsCancellationRequested;
 
     private void WriteLoop()
     {
@@ -121,45 +132,49 @@ public sealed class SerialLink : IDisposable
         Span<byte> wire = new byte[FrameCodec.MaxWireLength];
         long nextHeartbeat = 0;
         var ct = _stop.Token;
+        Func<SerialLink, bool> hasControlOrStop = HasControlOrStop;
         while (!ct.IsCancellationRequested)
         {
             FrameType type = default;
             int length = -1;
-            lock (_gate)
+            scoped ReadOnlySpan<byte> body = default;
+            if (Volatile.Read(ref _controlCount) > 0)
             {
-                if (_controlCount == 0 && _latestLength < 0)
-                {
-                    long wait = nextHeartbeat - _time.GetTimestamp();
-                    if (wait > 0) Monitor.Wait(_gate, TimeSpan.FromSeconds((double)wait / _time.TimestampFrequency));
-                }
-                if (_controlCount > 0)
+                lock (_gate)
                 {
                     int slot = _controlHead;
                     _controlHead = (_controlHead + 1) % ControlSlots;
-                    _controlCount--;
                     type = _controlType[slot];
                     length = _controlLength[slot];
                     _control[slot].AsSpan(0, length).CopyTo(payload);
+                    _controlCount--;
                 }
-                else if (_latestLength >= 0)
+                body = payload[..length];
+            }
+            else if (_latest.TryTake(out var frame))
+            {
+                // The frame is ours until the next TryTake: encode it straight from the slot.
+                if (frame.TtlMs > 0 && _time.GetElapsedTime(frame.Timestamp).TotalMilliseconds > frame.TtlMs)
+                    _counters.Inc(ref _counters._commandsDropped);
+                else
                 {
-                    type = _latestType;
-                    length = _latestLength;
-                    _latest.AsSpan(0, length).CopyTo(payload);
-                    _latestLength = -1;
-                    if (_latestTtlMs > 0 && _time.GetElapsedTime(_latestTimestamp).TotalMilliseconds > _latestTtlMs)
-                    {
-                        _counters.Inc(ref _counters._commandsDropped);
-                        length = -1;
-                    }
+                    type = frame.Type;
+                    length = frame.Length;
+                    body = frame.Payload.AsSpan(0, length);
                 }
             }
             if (length < 0)
             {
-                if (_time.GetTimestamp() < nextHeartbeat) continue;
+                long wait = nextHeartbeat - _time.GetTimestamp();
+                if (wait > 0)
+                {
+                    _latest.Wait(TimeSpan.FromSeconds((double)wait / _time.TimestampFrequency), hasControlOrStop, this);
+                    continue;
+                }
                 type = FrameType.Heartbeat;
                 payload[0] = (byte)_status;
                 length = 1;
+                body = payload[..1];
             }
             if (type == FrameType.Heartbeat)
                 nextHeartbeat = _time.GetTimestamp() + (long)(_options.HeartbeatPeriod.TotalSeconds * _time.TimestampFrequency);
@@ -170,7 +185,7 @@ public sealed class SerialLink : IDisposable
                 ct.WaitHandle.WaitOne(10);
                 continue;
             }
-            int n = FrameCodec.Encode(type, _sendSeq++, payload[..length], wire);
+            int n = FrameCodec.Encode(type, _sendSeq++, body, wire);
             try
             {
                 transport.Write(wire[..n]);
@@ -240,7 +255,7 @@ public sealed class SerialLink : IDisposable
         _transport = null;
         try
         {
-            var fresh = _reopen.Execute(static (o, _) => SerialTransports.Open(o.PortPath, o.Baud, o.Io), _options, ct);
+            var fresh = _reopen.Execute(static (l, _) => l._openTransport(l._options), this, ct);
             _transport = fresh;
             _faulted = false;
             _counters.Inc(ref _counters._reconnects);
@@ -268,12 +283,22 @@ public sealed class SerialLink : IDisposable
             Thread.Sleep(2);
         }
         _stop.Cancel();
-        lock (_gate) Monitor.PulseAll(_gate);
+        _latest.Wake(); // the writer waits without the token (no registration to allocate)
         _writer?.Join(TimeSpan.FromSeconds(1));
         _reader?.Join(TimeSpan.FromSeconds(1));
         if (transport is not null && !transport.Close(TimeSpan.FromSeconds(1)))
             _logger.LogWarning("serial: closing {Port} hung; abandoned the handle", _options.PortPath);
         _transport = null;
+    }
+
+    /// <summary>A mailbox slot: one frame's payload, its type, when it was posted and its ttl.</summary>
+    private sealed class OutgoingFrame
+    {
+        public readonly byte[] Payload = new byte[FrameCodec.MaxPayload];
+        public int Length;
+        public FrameType Type;
+        public long Timestamp;
+        public int TtlMs;
     }
 
     public void Dispose()

@@ -9,8 +9,8 @@ namespace Robotics.Drivers.Serial;
 /// A robot on a serial line (protocol in docs/PROTOCOL.md). Frames are decoded on the link's reader
 /// thread straight into a preallocated buffer; bad frames are dropped and counted by the decoder, bad
 /// states (wrong length, non-finite, out of order) rejected, logged and counted here. Write encodes the
-/// command into the link's latest-wins slot; the link's writer thread puts it on the wire, so the loop
-/// never waits on the device. A state's Seq is the robot's 32-bit state_seq, unwrapped to 64 bits.
+/// command and posts it to the link's lock-free latest-wins mailbox; the link's writer thread puts it on
+/// the wire, so the loop never waits on the device nor on the writer. A state's Seq is the robot's 32-bit state_seq, unwrapped to 64 bits.
 /// </summary>
 public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
 {
@@ -20,7 +20,6 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
     private readonly EStopLatch? _estop;
     private readonly SerialLink _link;
     private readonly TaskCompletionSource<RobotSpec> _specArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly object _writeGate = new();
     private RobotSpec? _spec;
     private LatestState? _latest;
     private StateBuffer? _staging;
@@ -31,12 +30,17 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
     private bool _shutdown;
 
     public SerialRobotDriver(SerialRobotDriverOptions options, TimeProvider? time = null, ILogger? logger = null, EStopLatch? estop = null)
+        : this(options, time, logger, estop, null) { }
+
+    /// <summary>As the public constructor; <paramref name="openTransport"/> replaces the real device (tests' fakes).</summary>
+    internal SerialRobotDriver(SerialRobotDriverOptions options, TimeProvider? time, ILogger? logger, EStopLatch? estop,
+        Func<SerialLinkOptions, ISerialTransport>? openTransport)
     {
         _options = options.Validate();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _estop = estop;
-        _link = new SerialLink(options.Link, OnFrame, Counters, _time, _logger);
+        _link = new SerialLink(options.Link, OnFrame, Counters, _time, _logger, openTransport);
     }
 
     public DriverCounters Counters { get; } = new();
@@ -108,31 +112,28 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
                          : throw new InvalidOperationException("serial driver: WaitForState before Configure");
 
     /// <summary>
-    /// Real-time, non-blocking, allocation-free. A non-finite action (which the gate should never let
-    /// through) is replaced by the safe action and marked "fallback".
+    /// Real-time, non-blocking, lock-free, allocation-free. A non-finite action (which the gate should
+    /// never let through) is replaced by the safe action and marked "fallback". Single caller: the control
+    /// loop's thread, one Write at a time (the loop's contract). <c>_outgoing</c> and the link's latest-frame
+    /// producer side are this method's alone, so nothing here takes a lock.
     /// </summary>
     public void Write(CommandBuffer command)
     {
         if (!_active || _outgoing is null) return;
         Span<byte> payload = stackalloc byte[SerialPayloads.CommandLength(_outgoing.Action.Length)];
-        int ttl;
-        lock (_writeGate)
-        {
-            var o = _outgoing;
-            command.Action.AsSpan().CopyTo(o.Action);
-            o.StateSeq = command.StateSeq; o.Safety = command.Safety;
-            o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
-            foreach (float v in o.Action)
-                if (!float.IsFinite(v))
-                {
-                    _spec!.SafeAction.AsSpan().CopyTo(o.Action);
-                    o.Safety = SafetyDecision.Fallback;
-                    break;
-                }
-            SerialPayloads.WriteCommand(payload, o);
-            ttl = o.TtlMs;
-        }
-        _link.PostLatest(Serial.FrameType.Command, payload, ttl);
+        var o = _outgoing;
+        command.Action.AsSpan().CopyTo(o.Action);
+        o.StateSeq = command.StateSeq; o.Safety = command.Safety;
+        o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
+        foreach (float v in o.Action)
+            if (!float.IsFinite(v))
+            {
+                _spec!.SafeAction.AsSpan().CopyTo(o.Action);
+                o.Safety = SafetyDecision.Fallback;
+                break;
+            }
+        SerialPayloads.WriteCommand(payload, o);
+        _link.PostLatest(Serial.FrameType.Command, payload, o.TtlMs);
     }
 
     /// <summary>Not real-time. Sends an e-stop engage or release to the robot.</summary>
