@@ -164,16 +164,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     {
         if (!_active || _outgoing is null) return;
         var o = _outgoing;
-        command.Action.AsSpan().CopyTo(o.Action);
-        o.Seq = command.Seq; o.StateSeq = command.StateSeq; o.Safety = command.Safety;
-        o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
-        foreach (float v in o.Action)
-            if (!float.IsFinite(v))
-            {
-                _spec!.SafeAction.AsSpan().CopyTo(o.Action);
-                o.Safety = SafetyDecision.Fallback;
-                break;
-            }
+        OutgoingCommand.Prepare(command, o, _spec!, _options.CommandTtl);
         var slot = _commands.ProducerSlot;
         slot.Json.ResetWrittenCount();
         _json.Reset(slot.Json);

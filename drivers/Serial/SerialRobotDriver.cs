@@ -122,16 +122,7 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         if (!_active || _outgoing is null) return;
         Span<byte> payload = stackalloc byte[SerialPayloads.CommandLength(_outgoing.Action.Length)];
         var o = _outgoing;
-        command.Action.AsSpan().CopyTo(o.Action);
-        o.StateSeq = command.StateSeq; o.Safety = command.Safety;
-        o.TtlMs = command.TtlMs > 0 ? command.TtlMs : (int)_options.CommandTtl.TotalMilliseconds;
-        foreach (float v in o.Action)
-            if (!float.IsFinite(v))
-            {
-                _spec!.SafeAction.AsSpan().CopyTo(o.Action);
-                o.Safety = SafetyDecision.Fallback;
-                break;
-            }
+        OutgoingCommand.Prepare(command, o, _spec!, _options.CommandTtl);
         SerialPayloads.WriteCommand(payload, o);
         _link.PostLatest(Serial.FrameType.Command, payload, o.TtlMs);
     }
