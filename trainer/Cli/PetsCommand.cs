@@ -29,10 +29,11 @@ public static class PetsCommand
         var members = new Option<int>("--members") { Description = "ensemble members", DefaultValueFactory = _ => 5 };
         var elites = new Option<int>("--elites") { Description = "elite members exported", DefaultValueFactory = _ => 3 };
         var steps = new Option<int>("--min-steps") { Description = "minimum Adam steps per training", DefaultValueFactory = _ => 1500 };
+        var lambda = new Option<float>("--uncertainty-lambda") { Description = "planner cost weight on ensemble disagreement D (0: off)", DefaultValueFactory = _ => 0f };
         var threads = new Option<int>("--threads") { Description = "torch and ONNX Runtime threads", DefaultValueFactory = _ => 1 };
 
         var cmd = new Command("pets", "PETS: learn an ensemble world model and control with MPC through ONNX, iteratively.");
-        foreach (Option o in new Option[] { env, iterations, seed, outDir, evalEpisodes, planner, horizon, population, planIterations, hidden, layers, members, elites, steps, threads })
+        foreach (Option o in new Option[] { env, iterations, seed, outDir, evalEpisodes, planner, horizon, population, planIterations, hidden, layers, members, elites, steps, lambda, threads })
             cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
@@ -54,7 +55,7 @@ public static class PetsCommand
                 options = (defaults with
                 {
                     Iterations = parse.GetValue(iterations), Seed = parse.GetValue(seed), EvalEpisodes = parse.GetValue(evalEpisodes),
-                    Planner = kind, PlannerThreads = t, MinGradientSteps = parse.GetValue(steps),
+                    Planner = kind, PlannerThreads = t, MinGradientSteps = parse.GetValue(steps), UncertaintyLambda = parse.GetValue(lambda),
                     Budget = defaults.Budget with
                     {
                         Horizon = parse.GetValue(horizon) ?? defaults.Budget.Horizon, Population = parse.GetValue(population) ?? defaults.Budget.Population,

@@ -69,6 +69,7 @@ public class PetsLoopTests : IDisposable
     [InlineData("--env", "moon", "unknown environment 'moon'")]
     [InlineData("--iterations", "0", "iterations must be in [1, 1000]")]
     [InlineData("--planner", "pid", "--planner must be cem, mppi or icem")]
+    [InlineData("--uncertainty-lambda", "-1", "uncertainty lambda must be >= 0")]
     public void PetsCommand_ExitsWith2_OnBadArguments(string option, string value, string expected)
     {
         var given = new Dictionary<string, string> { ["--env"] = "pendulum", ["--out"] = _dir, [option] = value };
