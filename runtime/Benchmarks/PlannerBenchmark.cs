@@ -85,7 +85,7 @@ public static class PlannerBenchmark
             OnnxRolloutModel? rollout = null;
             if (o.Fused)
             {
-                var cost = RolloutCosts.For(settings, env.Id, env.Cost)!;
+                var cost = RolloutCosts.For(settings, env.Cost)!;
                 rollout = OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, popts.Horizon, cost, form: o.Form, layout: o.Layout).Serialize(), "rollout(bench)", wopts, logger, o.Spin);
                 planner.UseFusedRollout(rollout);
             }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Robotics.Core.Models;
+using Robotics.Core.Onnx.Ensemble;
 using Robotics.Core.Robots;
 
 namespace Robotics.Runtime.Models;
@@ -103,14 +104,14 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
     private static int CheckGraph(InferenceSession session, ModelCard card, string path)
     {
         int obsDim = card.ObservationSpace.Names.Length, actDim = card.ActionSpace.Names.Length;
-        ExpectLastDim(session.InputMetadata, StepGraph.Obs, obsDim, path, "input");
-        ExpectLastDim(session.InputMetadata, StepGraph.Action, actDim, path, "input");
-        ExpectLastDim(session.OutputMetadata, StepGraph.NextObs, obsDim, path, "output");
-        ExpectLastDim(session.OutputMetadata, StepGraph.NextObsMembers, obsDim, path, "output");
-        ExpectPresent(session.OutputMetadata, StepGraph.Reward, path, "output");
-        ExpectPresent(session.OutputMetadata, StepGraph.Disagreement, path, "output");
-        int[] dims = session.OutputMetadata[StepGraph.NextObsMembers].Dimensions;
-        if (dims.Length != 3) throw new InvalidDataException($"model file '{path}': output '{StepGraph.NextObsMembers}' must be [E, N, obs_dim]");
+        ExpectLastDim(session.InputMetadata, EnsembleGraphNames.Obs, obsDim, path, "input");
+        ExpectLastDim(session.InputMetadata, EnsembleGraphNames.Action, actDim, path, "input");
+        ExpectLastDim(session.OutputMetadata, EnsembleGraphNames.NextObs, obsDim, path, "output");
+        ExpectLastDim(session.OutputMetadata, EnsembleGraphNames.NextObsMembers, obsDim, path, "output");
+        ExpectPresent(session.OutputMetadata, EnsembleGraphNames.Reward, path, "output");
+        ExpectPresent(session.OutputMetadata, EnsembleGraphNames.Disagreement, path, "output");
+        int[] dims = session.OutputMetadata[EnsembleGraphNames.NextObsMembers].Dimensions;
+        if (dims.Length != 3) throw new InvalidDataException($"model file '{path}': output '{EnsembleGraphNames.NextObsMembers}' must be [E, N, obs_dim]");
         int members = dims[0] > 0 ? dims[0] : card.Elites;
         if (members != card.Elites)
             throw new InvalidDataException($"model file '{path}': graph has {members} member outputs but the card says {card.Elites} elites");
@@ -197,16 +198,16 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
             ];
             IoBinding = session.CreateIoBinding();
             BindInputs();
-            IoBinding.BindOutput(StepGraph.NextObs, _values[2]);
-            IoBinding.BindOutput(StepGraph.Reward, _values[3]);
-            IoBinding.BindOutput(StepGraph.NextObsMembers, _values[4]);
-            IoBinding.BindOutput(StepGraph.Disagreement, _values[5]);
+            IoBinding.BindOutput(EnsembleGraphNames.NextObs, _values[2]);
+            IoBinding.BindOutput(EnsembleGraphNames.Reward, _values[3]);
+            IoBinding.BindOutput(EnsembleGraphNames.NextObsMembers, _values[4]);
+            IoBinding.BindOutput(EnsembleGraphNames.Disagreement, _values[5]);
         }
 
         public void BindInputs()
         {
-            IoBinding.BindInput(StepGraph.Obs, _values[0]);
-            IoBinding.BindInput(StepGraph.Action, _values[1]);
+            IoBinding.BindInput(EnsembleGraphNames.Obs, _values[0]);
+            IoBinding.BindInput(EnsembleGraphNames.Action, _values[1]);
         }
 
         public void Dispose()

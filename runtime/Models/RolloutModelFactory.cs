@@ -21,7 +21,7 @@ public static class RolloutModelFactory
     public static OnnxRolloutModel? TryCreate(string stepModelPath, ModelCard card, int horizon, CostSettings settings,
                                               IAnalyticCost? analytic, WorldModelOptions options, ILogger logger)
     {
-        RolloutCostOptions? cost = RolloutCosts.For(settings, card.EnvId, analytic);
+        RolloutCostOptions? cost = RolloutCosts.For(settings, analytic);
         if (cost is null) return Skip(logger, $"env '{card.EnvId}' has no ONNX form of its analytic cost");
         byte[] bytes = File.ReadAllBytes(stepModelPath);
         int obsDim = card.ObservationSpace.Names.Length, actDim = card.ActionSpace.Names.Length;

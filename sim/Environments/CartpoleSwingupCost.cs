@@ -1,4 +1,5 @@
 using Robotics.Core.Models;
+using Robotics.Core.Onnx.Ensemble;
 
 namespace Robotics.Sim.Environments;
 
@@ -9,6 +10,9 @@ namespace Robotics.Sim.Environments;
 public sealed class CartpoleSwingupCost(CartpoleSwingupParameters parameters) : IAnalyticCost
 {
     public CartpoleSwingupParameters Parameters => parameters;
+
+    public IGraphCost GraphForm { get; } =
+        new CartpoleSwingupGraphCost((float)parameters.PoleLength, (float)parameters.MaxForce, (float)parameters.ControlCostWeight);
 
     /// <summary>Hot path, allocation-free.</summary>
     public float Cost(ReadOnlySpan<float> obs, ReadOnlySpan<float> action)

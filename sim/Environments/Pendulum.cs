@@ -1,4 +1,5 @@
 using Robotics.Core.Models;
+using Robotics.Core.Onnx.Ensemble;
 using Robotics.Core.Spaces;
 
 namespace Robotics.Sim.Environments;
@@ -87,6 +88,8 @@ public sealed class Pendulum : IEnvironment
 /// <summary>Pendulum's negative reward from an observation [cos, sin, thdot] and a torque.</summary>
 public sealed class PendulumCost : IAnalyticCost
 {
+    public IGraphCost GraphForm { get; } = new PendulumGraphCost();
+
     public float Cost(ReadOnlySpan<float> obs, ReadOnlySpan<float> action)
     {
         float th = MathF.Atan2(obs[1], obs[0]);

@@ -1,4 +1,5 @@
 using Robotics.Core.Models;
+using Robotics.Core.Onnx.Ensemble;
 
 namespace Robotics.Sim.Environments;
 
@@ -9,6 +10,8 @@ namespace Robotics.Sim.Environments;
 public sealed class Reacher2DCost(Reacher2DParameters parameters) : IAnalyticCost
 {
     public Reacher2DParameters Parameters => parameters;
+
+    public IGraphCost GraphForm { get; } = new Reacher2DGraphCost((float)parameters.MaxTorque, (float)parameters.ControlCostWeight);
 
     /// <summary>Hot path, allocation-free.</summary>
     public float Cost(ReadOnlySpan<float> obs, ReadOnlySpan<float> action)

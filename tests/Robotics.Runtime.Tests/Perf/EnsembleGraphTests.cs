@@ -93,7 +93,7 @@ public sealed class EnsembleGraphTests
     {
         var parameters = new Reacher2DParameters { MaxTorque = 0.8, ControlCostWeight = 0.05 };
         var truth = new Reacher2DCost(parameters);
-        var graphCost = Runtime.Models.RolloutCosts.GraphCostFor("reacher2d", truth);
+        var graphCost = truth.GraphForm;
         Assert.NotNull(graphCost);
         var rng = new Random(9);
         const int n = 500;
@@ -115,7 +115,7 @@ public sealed class EnsembleGraphTests
     {
         var parameters = new CartpoleSwingupParameters { PoleLength = 0.8, MaxForce = 7, ControlCostWeight = 0.02 };
         var truth = new CartpoleSwingupCost(parameters);
-        var graphCost = Runtime.Models.RolloutCosts.GraphCostFor("cartpole-swingup", truth);
+        var graphCost = truth.GraphForm;
         Assert.NotNull(graphCost);
         var rng = new Random(10);
         const int n = 600;

@@ -30,7 +30,7 @@ public sealed class SmallEnsembleModels : IDisposable
     public OnnxRolloutModel Rollout(int horizon, CostSettings settings, int threads = 1, bool shard = true,
                                     EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember) =>
         OnnxRolloutModel.Create(
-            EnsembleRolloutGraph.Build(Parameters, horizon, RolloutCosts.For(settings, "pendulum", new PendulumCost())!, layout: layout).Serialize(),
+            EnsembleRolloutGraph.Build(Parameters, horizon, RolloutCosts.For(settings, new PendulumCost())!, layout: layout).Serialize(),
             "rollout(test)", Options with { IntraOpThreads = threads, ShardRollout = shard });
 
     public void Dispose()
