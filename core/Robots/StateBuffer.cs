@@ -18,6 +18,13 @@ public sealed class StateBuffer
     public bool Truncated { get; set; }
     /// <summary>Runtime-side <see cref="TimeProvider.GetTimestamp"/> when this state arrived (for staleness).</summary>
     public long ReceivedTimestamp { get; set; }
+    /// <summary>
+    /// States the driver's <see cref="LatestState"/> slot has received so far, this one included (0 when the driver
+    /// does not count): with <see cref="RewardSum"/> it lets the loop account for states it never read.
+    /// </summary>
+    public long Received { get; set; }
+    /// <summary>Sum of <see cref="Reward"/> over every state the slot received so far, this one included.</summary>
+    public double RewardSum { get; set; }
 
     /// <summary>Hot path: copies every field into <paramref name="dst"/> without allocating.</summary>
     public void CopyTo(StateBuffer dst)
@@ -25,5 +32,6 @@ public sealed class StateBuffer
         Obs.AsSpan().CopyTo(dst.Obs);
         dst.Seq = Seq; dst.Time = Time; dst.Reward = Reward;
         dst.Terminated = Terminated; dst.Truncated = Truncated; dst.ReceivedTimestamp = ReceivedTimestamp;
+        dst.Received = Received; dst.RewardSum = RewardSum;
     }
 }
