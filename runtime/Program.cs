@@ -8,4 +8,5 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ServeRuntimeCommand.Create());
+root.Subcommands.Add(InfoCommand.Create());
 return CliApp.Run(root, args);

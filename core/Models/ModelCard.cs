@@ -38,6 +38,8 @@ public sealed record ModelCard
     public EnsembleSection? Ensemble { get; init; }
     public UncertaintyCalibration? Uncertainty { get; init; }
     public TaskCostSection? TaskCost { get; init; }
+    /// <summary>The format the card was stored in (1 for a mapped format-1 card); not written.</summary>
+    [JsonIgnore] public int StoredFormatVersion { get; init; } = CurrentFormatVersion;
 
     internal static readonly JsonSerializerOptions Json = new()
     {

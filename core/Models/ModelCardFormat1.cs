@@ -47,6 +47,7 @@ internal static class ModelCardFormat1
             Ensemble = new EnsembleSection(c.EnsembleSize, c.Elites),
             Uncertainty = new UncertaintyCalibration { P99 = c.DisagreementP99, Max = c.DisagreementMax },
             TaskCost = string.IsNullOrWhiteSpace(c.EnvId) ? null : new TaskCostSection(c.EnvId),
+            StoredFormatVersion = 1,
         }.Validate();
     }
 }

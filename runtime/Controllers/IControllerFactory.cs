@@ -28,4 +28,7 @@ public interface IControllerFactory
     /// state limits and the uncertainty veto, and the session says so).
     /// </summary>
     ISafetyPredictor? CreateSafetyPredictor(SafetyPredictorRequest request) => null;
+
+    /// <summary>Not real-time. True when <see cref="CreateSafetyPredictor"/> gives a calibrated predictor for this card (for <c>robotics info</c>).</summary>
+    bool CanPredictSafety(ModelCard card) => false;
 }

@@ -5,7 +5,9 @@ using Robotics.Core.Cli;
 using Robotics.Core.Episodes;
 using Robotics.Core.Robots;
 using Robotics.Drivers.Common;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
+using Robotics.Runtime.Session;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Robots;
 using Robotics.Safety;
@@ -17,7 +19,7 @@ namespace Robotics.Runtime.Demo;
 /// <summary>
 /// <c>robotics demo</c>'s work: embedded broker + virtual pendulum (<see cref="VirtualPendulumRig"/>), the
 /// MQTT driver from the runtime's <see cref="RobotConnector"/>, the shipped model behind the MPC planner and
-/// the safety gate (<see cref="MpcController"/>), episodes run by the runtime's <see cref="ControlLoop"/>
+/// the safety gate, all through the runtime's <see cref="RobotSession"/>
 /// while a view samples a <see cref="TelemetryTap"/>; then <see cref="DemoSummary"/>. Not real-time.
 /// </summary>
 public static class DemoRunner
@@ -39,16 +41,16 @@ public static class DemoRunner
         await using var rig = await VirtualPendulumRig.StartAsync(EnvId, options.RobotId, options.Seed, options.BrokerPort, time, logger).ConfigureAwait(false);
         output.WriteLine($"embedded MQTT broker on 127.0.0.1:{rig.BrokerPort}; virtual pendulum at {rig.RobotUri}");
 
-        var estop = new EStopLatch();
-        var tap = new TelemetryTap(RobotConnector.Connect(rig.RobotUri, options.Seed, time, logger, estop), time);
-        await using (tap.ConfigureAwait(false))
+        var tap = new TelemetryTap(RobotConnector.Connect(rig.RobotUri, options.Seed, time, logger, new EStopLatch()), time);
+        var services = new SessionServices { Connect = (_, _, _, _, _) => tap, Time = time, Logger = logger };
+        // Build and check the deployment against the robot's declared spec before powering the robot on.
+        bool realtime = options.Mode != DemoMode.Lockstep;
+        RobotSession session = Open(options, realtime, rig.RobotUri, rig.Spec, services);
+        try
         {
-            // Load and check the model against the robot's declared spec before powering the robot on.
-            bool realtime = options.Mode != DemoMode.Lockstep;
-            MpcController controller = CreateController(options, realtime, tap, rig.Spec, time, logger, estop);
             if (options.Mode == DemoMode.Auto)
             {
-                double planMs = MeasurePlanMs(controller, rig.Spec, time);
+                double planMs = MeasurePlanMs(session.Deployment!.Controller, rig.Spec, time);
                 double budgetMs = RealtimeShare * rig.Spec.ControlPeriod.TotalMilliseconds;
                 realtime = planMs <= budgetMs;
                 output.WriteLine(string.Format(inv, "plan time on this machine: {0:F1} ms (median of {1}) against a {2:F0} ms budget in the {3:F0} ms control period: {4}",
@@ -56,68 +58,63 @@ public static class DemoRunner
                     realtime ? "real time" : "lock-step, the robot waits for each command (--mode realtime forces real time)"));
                 if (!realtime)
                 {
-                    controller.Dispose();
-                    controller = CreateController(options, realtime, tap, rig.Spec, time, logger, estop);
+                    session.Deployment!.Dispose();
+                    session = Open(options, realtime, rig.RobotUri, rig.Spec, services);
                 }
             }
-            using (controller)
+            rig.StartRobot(lockstep: !realtime);
+            RobotSpec spec;
+            try { spec = await session.ConfigureAsync(ct).ConfigureAwait(false); }   // what came over the wire, before any command
+            catch (ModelCardMismatchException e) { throw new UsageException($"--model '{options.ModelPath}': {e.Message}"); }
+            Deployment d = session.Deployment!;
+            output.WriteLine($"model {Path.GetFileName(options.ModelPath)} ({d.Card.Algo}, {d.Card.Ensemble?.Elites} members, " +
+                             $"{d.Card.TrainingTransitions} training transitions); planner " +
+                             $"{options.Planner.ToString().ToLowerInvariant()} (horizon {options.Budget.Horizon}, population {options.Budget.Population}, " +
+                             $"iterations {options.Budget.Iterations}); safety gate on; " +
+                             (realtime ? string.Format(inv, "real time ({0:F0} ms control period, acting on each state)", spec.ControlPeriod.TotalMilliseconds)
+                                       : "lock-step (one robot step per command)"));
+            await session.ActivateAsync(ct).ConfigureAwait(false);
+            var results = new List<DemoEpisodeResult>();
+            for (int ep = 0; ep < options.Episodes; ep++)
             {
-                rig.StartRobot(lockstep: !realtime);
-                RobotSpec spec = await tap.ConfigureAsync(ct).ConfigureAwait(false);
-                try { ModelCardCheck.EnsureMatches(controller.Card, spec); }   // what came over the wire, before any command
-                catch (ModelCardMismatchException e) { throw new UsageException($"--model '{options.ModelPath}': {e.Message}"); }
-                output.WriteLine($"model {Path.GetFileName(options.ModelPath)} ({controller.Card.Algo}, {controller.Card.Ensemble?.Elites} members, " +
-                                 $"{controller.Card.TrainingTransitions} training transitions) on {controller.Provider}; planner " +
-                                 $"{options.Planner.ToString().ToLowerInvariant()} (horizon {options.Budget.Horizon}, population {options.Budget.Population}, " +
-                                 $"iterations {options.Budget.Iterations}); safety gate on; " +
-                                 (realtime ? "real time (50 ms control period)" : "lock-step (one robot step per command)"));
-                await tap.ActivateAsync(ct).ConfigureAwait(false);
-                var results = new List<DemoEpisodeResult>();
-                try
-                {
-                    for (int ep = 0; ep < options.Episodes; ep++)
-                    {
-                        SafetyCounts before = controller.Gate.Snapshot();
-                        controller.Gate.Reset();
-                        await controller.Loop.StartEpisodeAsync(ct).ConfigureAwait(false);
-                        tap.BeginEpisode(spec);
-                        EpisodeReport report = live is null
-                            ? await RunPlainAsync(controller.Loop, tap, ep, options, output, ct).ConfigureAwait(false)
-                            : await RunLiveAsync(controller.Loop, tap, ep, options, live, ct).ConfigureAwait(false);
-                        var result = DemoEpisodeResult.From(report, controller.Gate.Snapshot().Since(before));
-                        results.Add(result);
-                        output.WriteLine(string.Format(inv,
-                            "episode {0}: return {1:F1} over {2} steps, final angle {3:+0.0;-0.0}°, swung up {4}, plan {5:F1} ms median / {6:F1} ms p99, overruns {7}, gate interventions {8}",
-                            ep, report.Return, report.Steps, result.FinalAngleDeg, result.SwungUp ? "yes" : "no",
-                            report.Timing.PlanMsMedian, report.Timing.PlanMsP99, report.Timing.Overruns, report.Interventions));
-                    }
-                }
-                finally
-                {
-                    await tap.DeactivateAsync(CancellationToken.None).ConfigureAwait(false);
-                    await tap.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                await rig.DisposeAsync().ConfigureAwait(false);   // stop the robot so its counters are final
-                DriverCounters? runtimeMqtt = (tap.Inner as IDriverDiagnostics)?.Counters;
-                foreach (string line in DemoSummary.Lines(results, controller.Gate.Snapshot(), runtimeMqtt, rig.RobotCounters,
-                                                          rig.Robot!.CommandsReceived, rig.Robot.SafeActionSteps, MaxSteps, realtime))
-                    output.WriteLine(line);
+                tap.BeginEpisode(spec);
+                SessionEpisode e = live is null
+                    ? await RunPlainAsync(session, tap, ep, options, output, ct).ConfigureAwait(false)
+                    : await RunLiveAsync(session, tap, ep, options, live, ct).ConfigureAwait(false);
+                var result = DemoEpisodeResult.From(e.Report, e.Safety);
+                results.Add(result);
+                output.WriteLine(string.Format(inv,
+                    "episode {0}: final angle {1:+0.0;-0.0}°, swung up {2}; {3}",
+                    ep, result.FinalAngleDeg, result.SwungUp ? "yes" : "no", SessionReport.EpisodeLine(e)));
             }
+            await session.ReleaseAsync().ConfigureAwait(false);
+            await rig.DisposeAsync().ConfigureAwait(false);   // stop the robot so its counters are final
+            DriverCounters? runtimeMqtt = (tap.Inner as IDriverDiagnostics)?.Counters;
+            foreach (string line in DemoSummary.Lines(results, d.Gate.Snapshot(), runtimeMqtt, rig.RobotCounters,
+                                                      rig.Robot!.CommandsReceived, rig.Robot.SafeActionSteps, MaxSteps, realtime))
+                output.WriteLine(line);
+        }
+        finally
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
         }
         return CliApp.ExitOk;
     }
 
-    /// <summary>The runtime's deployment path; a bad model or card is a one-line usage error before any command.</summary>
-    private static MpcController CreateController(DemoOptions o, bool realtime, IRobotDriver driver, RobotSpec spec, TimeProvider time, ILogger logger, EStopLatch estop)
+    /// <summary>The runtime's deployment session, built against the declared spec; a bad model or card is a one-line usage error before any command.</summary>
+    private static RobotSession Open(DemoOptions o, bool realtime, string robotUri, RobotSpec spec, SessionServices services)
     {
+        var options = new SessionOptions
+        {
+            ModelPath = o.ModelPath, Robot = robotUri, Episodes = o.Episodes, Realtime = realtime, Seed = o.Seed, Gate = GateKind.Safety,
+            Controller = new ControllerOptions { Planner = o.Planner, Budget = o.Budget, Seed = o.Seed },
+        };
+        RobotSession? session = null;
         try
         {
-            var options = new MpcControllerOptions
-            {
-                Planner = o.Planner, Budget = o.Budget, Gate = GateKind.Safety, Seed = o.Seed,
-                Loop = new ControlLoopOptions { Realtime = realtime, RobotId = spec.Id, Source = DataSource.Sim },
-            }.Validate();
-            return MpcController.Create(o.ModelPath, driver, spec, options, time, logger, estop);
+            session = RobotSession.Connect(options, services);
+            session.Build(spec);
+            return session;
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ModelCardMismatchException or ArgumentException)
         {
@@ -130,27 +127,27 @@ public static class DemoRunner
     private const int ProbePlans = 8;
 
     /// <summary>Not real-time. Median time of a few plans from the hanging-down state (after two warm-up plans).</summary>
-    private static double MeasurePlanMs(MpcController controller, RobotSpec spec, TimeProvider time)
+    private static double MeasurePlanMs(IController controller, RobotSpec spec, TimeProvider time)
     {
         var obs = new float[spec.ObservationSpace.Dimension];
         obs[0] = -1f;   // pendulum hanging down: cos = -1, sin = 0, thdot = 0
         var action = new float[spec.ActionSpace.Dimension];
         var ms = new double[ProbePlans];
-        controller.Controller.Reset();
+        controller.Reset();
         for (int i = -2; i < ProbePlans; i++)
         {
             long t0 = time.GetTimestamp();
-            controller.Controller.Act(obs, action);
+            controller.Act(obs, action);
             if (i >= 0) ms[i] = time.GetElapsedTime(t0).TotalMilliseconds;
         }
-        controller.Controller.Reset();
+        controller.Reset();
         Array.Sort(ms);
         return ms[ProbePlans / 2];
     }
 
-    private static async Task<EpisodeReport> RunPlainAsync(ControlLoop loop, TelemetryTap tap, int ep, DemoOptions o, TextWriter output, CancellationToken ct)
+    private static async Task<SessionEpisode> RunPlainAsync(RobotSession session, TelemetryTap tap, int ep, DemoOptions o, TextWriter output, CancellationToken ct)
     {
-        var run = Task.Run(() => loop.RunEpisodeAsync(ep, null, ct), ct);
+        var run = Task.Run(() => session.RunEpisodeAsync(ep, ct), ct);
         long printed = 0;
         while (!run.IsCompleted)
         {
@@ -167,15 +164,15 @@ public static class DemoRunner
         return await run.ConfigureAwait(false);
     }
 
-    private static async Task<EpisodeReport> RunLiveAsync(ControlLoop loop, TelemetryTap tap, int ep, DemoOptions o, IAnsiConsole console, CancellationToken ct)
+    private static async Task<SessionEpisode> RunLiveAsync(RobotSession session, TelemetryTap tap, int ep, DemoOptions o, IAnsiConsole console, CancellationToken ct)
     {
         string title = "robotics demo: MPC + safety gate over MQTT";
-        EpisodeReport? report = null;
+        SessionEpisode? report = null;
         await console.Live(DemoLiveView.Render(DemoSample.Take(tap, ep, o.Episodes, MaxSteps), title))
             .AutoClear(false)
             .StartAsync(async ctx =>
             {
-                var run = Task.Run(() => loop.RunEpisodeAsync(ep, null, ct), ct);
+                var run = Task.Run(() => session.RunEpisodeAsync(ep, ct), ct);
                 while (!run.IsCompleted)
                 {
                     await Task.WhenAny(run, Task.Delay(Refresh, ct)).ConfigureAwait(false);

@@ -45,6 +45,8 @@ public abstract class MpcPlanner : IPlanner
     public int Horizon { get; }
     public float BestCost { get; protected set; }
     public ReadOnlySpan<float> Plan => PlanBuffer;
+    /// <summary>The action-rate cost's reference: the action the gate last sent (tests, diagnostics).</summary>
+    public ReadOnlySpan<float> LastSent => Scorer.LastSent;
     public ReadOnlySpan<float> Candidates => _candidates.AsSpan(0, _candidateCount * ActDim);
 
     protected Random Rng { get; }

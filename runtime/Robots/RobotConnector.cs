@@ -18,6 +18,9 @@ public static class RobotConnector
 
     public static bool IsSim(string uri) => uri.StartsWith(SimScheme, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>True for addresses of hardware (MQTT or serial robots): ungated commands there need an explicit flag.</summary>
+    public static bool IsHardware(string uri) => RobotDriverFactory.Handles(uri);
+
     /// <summary>Where recorded data from this address is marked as coming from.</summary>
     public static DataSource SourceOf(string uri) => IsSim(uri) ? DataSource.Sim : DataSource.Real;
 
@@ -35,3 +38,6 @@ public static class RobotConnector
         throw new FormatException($"'{uri}' is not a robot address (sim:ENV, mqtt://HOST:PORT/ID, serial:///dev/ttyX?baud=N)");
     }
 }
+
+/// <summary>Creates (does not configure) the driver for a robot address; <see cref="RobotConnector.Connect"/> or a test's fake.</summary>
+public delegate IRobotDriver RobotConnect(string uri, int seed, TimeProvider time, ILogger logger, EStopLatch estop);

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Runtime.Demo;
 using Robotics.Runtime.Hosting;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
+using Robotics.Runtime.Session;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Tests.Fakes;
 using Robotics.Sim.Environments;
@@ -10,10 +12,10 @@ namespace Robotics.Runtime.Tests;
 
 public class RuntimeHostedServiceTests
 {
-    private static RuntimeServiceOptions Options(string model) => new()
+    private static SessionOptions Options(string model) => new()
     {
-        ModelPath = model, Robot = "sim:pendulum", Realtime = false,
-        Budget = new PlannerBudget { Horizon = 5, Population = 20, Iterations = 1 },
+        ModelPath = model, Robot = "sim:pendulum", Realtime = false, Episodes = 0,
+        Controller = new ControllerOptions { Budget = new PlannerBudget { Horizon = 5, Population = 20, Iterations = 1 } },
     };
 
     [Fact]
@@ -60,7 +62,7 @@ public class RuntimeHostedServiceTests
             TimeProvider.System, (_, _, _, _, _) => { connected = true; return new LockstepEnvDriver(new Pendulum(), 0); });
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() => service.StartAsync(CancellationToken.None));
-        Assert.Contains("model file '/nonexistent/model.onnx' does not exist", e.Message);
+        Assert.Contains("--model: file '/nonexistent/model.onnx' does not exist", e.Message);
         Assert.False(connected);
     }
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
 using Robotics.Core.Episodes;
 using Robotics.Core.Robots;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning.Costs;
+using Robotics.Runtime.Session;
 using Robotics.Safety;
 using Robotics.Sim.Drivers;
 using Robotics.Sim.Environments;
@@ -69,18 +71,24 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
                 OnnxExporter.Export(ensemble, ModelCardInputs.From(env, EpisodeReader.Digest(dataDir)), modelPath);
             }
 
-            using var controller = MpcController.Create(modelPath, robot, spec, new MpcControllerOptions
+            // The runtime's deployment session over the robot this loop owns (pass-through gate: PETS must explore).
+            await using var session = RobotSession.Attach(new SessionOptions
             {
-                Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda },
-                PlannerThreads = o.PlannerThreads, Provider = ProviderPreference.Cpu, Gate = GateKind.PassThrough,
-                Loop = loopOptions, Seed = o.Seed * 1000 + it,
-            }, time);
+                ModelPath = modelPath, Robot = "sim:" + o.EnvId, Realtime = false, MaxEpisodeSteps = env.MaxEpisodeSteps,
+                Gate = GateKind.PassThrough, Seed = o.Seed * 1000 + it,
+                Controller = new ControllerOptions
+                {
+                    Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda },
+                    Threads = o.PlannerThreads, Provider = ProviderPreference.Cpu,
+                },
+            }, new SessionServices { Time = time }, robot, spec);
+            Deployment deployment = session.Build();
             double collectReturn = 0;
             for (int k = 0; k < o.EpisodesPerIteration; k++)
-                collectReturn += (await controller.Loop.RunEpisodeAsync(episodeId++, sink, ct).ConfigureAwait(false)).Return;
+                collectReturn += (await session.RunEpisodeAsync(episodeId++, ct, sink).ConfigureAwait(false)).Report.Return;
             collectReturn /= o.EpisodesPerIteration;
 
-            var (evalReturns, planMedian, planP99) = await EvaluateAsync(controller, o, loopOptions with { Record = false }, ct).ConfigureAwait(false);
+            var (evalReturns, planMedian, planP99) = await EvaluateAsync(deployment, o, loopOptions with { Record = false }, ct).ConfigureAwait(false);
             double mean = evalReturns.Average();
             double std = Math.Sqrt(evalReturns.Sum(x => (x - mean) * (x - mean)) / evalReturns.Length);
             long envSteps = memory.Episodes.Sum(e => (long)e.Length);
@@ -97,7 +105,7 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
 
     /// <summary>Runs the evaluation episodes on a second simulated robot with fixed start seeds.</summary>
     private async Task<(double[] Returns, double PlanMedian, double PlanP99)> EvaluateAsync(
-        MpcController controller, PetsOptions o, ControlLoopOptions loopOptions, CancellationToken ct)
+        Deployment controller, PetsOptions o, ControlLoopOptions loopOptions, CancellationToken ct)
     {
         await using var evalRobot = new SimDriver(EnvironmentRegistry.Create(o.EnvId), "pets-eval", time, SimDriver.SequentialSeeds(EvalSeedBase(o.Seed)));
         RobotSpec spec = await evalRobot.ConfigureAsync(ct).ConfigureAwait(false);

@@ -47,6 +47,8 @@ public sealed class EnsembleMpcFactory : IControllerFactory
         }
     }
 
+    public bool CanPredictSafety(ModelCard card) => card.Uncertainty is not null;
+
     public ISafetyPredictor? CreateSafetyPredictor(SafetyPredictorRequest r) =>
         OnnxWorldModel.Load(r.Model.GraphPath(GraphRoles.Step), r.Robot,
             new WorldModelOptions { MaxBatch = r.MaxBatch, IntraOpThreads = 1, Provider = r.Options.Provider }, r.Logger);

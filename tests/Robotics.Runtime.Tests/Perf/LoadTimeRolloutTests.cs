@@ -2,7 +2,9 @@ using Robotics.Core.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Onnx.Ensemble;
 using Robotics.Runtime.Benchmarks;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
+using Robotics.Runtime.Session;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
@@ -81,17 +83,21 @@ public sealed class LoadTimeRolloutTests : IDisposable
         {
             var driver = new SimDriver(new Pendulum(11), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(11), TimeSpan.FromMilliseconds(50));
             await driver.ActivateAsync(CancellationToken.None);
-            var options = new MpcControllerOptions
+            var options = new SessionOptions
             {
-                Planner = kind, Budget = new PlannerBudget { Horizon = 8, Population = 32, Iterations = 2 },
-                Costs = new CostSettings { UncertaintyLambda = 0.5f, PreferLearnedReward = learnedReward },
-                PlannerThreads = 1, Gate = GateKind.PassThrough, FusedRollout = fused, Seed = 3,
-                Loop = new ControlLoopOptions { Realtime = false, MaxEpisodeSteps = 60, Record = false },
+                ModelPath = path, Gate = GateKind.PassThrough, Seed = 3, Realtime = false, MaxEpisodeSteps = 60, Record = false,
+                Controller = new ControllerOptions
+                {
+                    Planner = kind, Budget = new PlannerBudget { Horizon = 8, Population = 32, Iterations = 2 },
+                    Costs = new CostSettings { UncertaintyLambda = 0.5f, PreferLearnedReward = learnedReward },
+                    Threads = 1, FusedRollout = fused,
+                },
             };
-            using var c = MpcController.Create(path, driver, driver.Spec with { Id = "fake" }, options, TimeProvider.System);
-            var report = await c.Loop.RunEpisodeAsync(0, null, CancellationToken.None);
+            await using var session = RobotSession.Attach(options, new SessionServices(), driver, driver.Spec with { Id = "fake" });
+            var d = session.Build();
+            var report = (await session.RunEpisodeAsync(0, CancellationToken.None)).Report;
             Assert.Equal(60, report.Steps);
-            return (report.Return, c.Fused);
+            return (report.Return, d.Controller is Robotics.Runtime.Controllers.EnsembleMpc.EnsembleMpcController { Fused: true });
         }
         var plain = await Episode(false);
         var fused = await Episode(true);

@@ -1,6 +1,9 @@
 using Robotics.Core.Episodes;
 using Robotics.Runtime.Benchmarks;
+using Robotics.Runtime.Controllers;
+using Robotics.Runtime.Controllers.EnsembleMpc;
 using Robotics.Runtime.Loop;
+using Robotics.Runtime.Session;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
 using Robotics.Sim.Drivers;
@@ -33,14 +36,18 @@ public sealed class FusedRolloutParityTests : IDisposable
         {
             var driver = new SimDriver(new Pendulum(21), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(21), env.ControlPeriod);
             await driver.ActivateAsync(default);
-            using var c = MpcController.Create(path, driver, driver.Spec, new MpcControllerOptions
+            await using var session = RobotSession.Attach(new SessionOptions
             {
-                Planner = kind, Budget = new PlannerBudget { Horizon = 15, Population = 100, Iterations = 2 },
-                Costs = new CostSettings { UncertaintyLambda = 1f }, PlannerThreads = 1, Gate = GateKind.PassThrough,
-                FusedRollout = fused, Seed = 4, Loop = new ControlLoopOptions { Realtime = false, MaxEpisodeSteps = 100, Record = false },
-            }, TimeProvider.System);
-            var report = await c.Loop.RunEpisodeAsync(0, null, default);
-            return (report.Return, c.Fused);
+                ModelPath = path, Gate = GateKind.PassThrough, Seed = 4, Realtime = false, MaxEpisodeSteps = 100, Record = false,
+                Controller = new ControllerOptions
+                {
+                    Planner = kind, Budget = new PlannerBudget { Horizon = 15, Population = 100, Iterations = 2 },
+                    Costs = new CostSettings { UncertaintyLambda = 1f }, Threads = 1, FusedRollout = fused,
+                },
+            }, new SessionServices(), driver, driver.Spec);
+            var d = session.Build();
+            var report = (await session.RunEpisodeAsync(0, default)).Report;
+            return (report.Return, d.Controller is EnsembleMpcController { Fused: true });
         }
         var plain = await Episode(false);
         var fusedRun = await Episode(true);

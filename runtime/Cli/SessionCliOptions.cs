@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Robotics.Core.Cli;
+using Robotics.Runtime.Loop;
+using Robotics.Runtime.Session;
+
+namespace Robotics.Runtime.Cli;
+
+/// <summary>
+/// The options of a deployment session on the command line, defined and parsed once for <c>run</c> and
+/// <c>serve-runtime</c> (so both accept the same), into one validated <see cref="SessionOptions"/>.
+/// </summary>
+public sealed class SessionCliOptions
+{
+    private readonly Option<string> _model = new("--model") { Description = "model file (.onnx with its card; the card's kind picks the controller)", Required = true };
+    private readonly Option<string?> _safetyModel = new("--safety-model") { Description = "model the safety gate predicts with (e.g. the ensemble beside a policy); default: the model itself when its kind can" };
+    private readonly Option<string> _robot = new("--robot") { Description = "sim:ENV, mqtt://HOST:PORT/ID or serial:///dev/ttyX?baud=N", DefaultValueFactory = _ => "sim:pendulum" };
+    private readonly Option<int> _episodes;
+    private readonly Option<string?> _record = new("--record") { Description = "write every transition as Parquet episodes into DIR" };
+    private readonly Option<bool> _realtime = new("--realtime") { Description = "the robot steps on its own clock, the period is the deadline (false: lock-step, as fast as the robot answers)", DefaultValueFactory = _ => true };
+    private readonly Option<string> _pacing = new("--pacing") { Description = "state (act when a state arrives) | timer (act once per period, for robots that must be polled)", DefaultValueFactory = _ => "state" };
+    private readonly Option<int> _seed = new("--seed") { Description = "seed of the controller's sampling and the simulator's resets", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> _gate = new("--gate") { Description = "safety | pass (pass-through, for comparisons only; refused on mqtt:// and serial:// robots without " + SessionOptions.AllowUngatedFlag + ")", DefaultValueFactory = _ => "safety" };
+    private readonly Option<bool> _allowUngated = new(SessionOptions.AllowUngatedFlag) { Description = "DANGER: let --gate pass send unchecked commands to a hardware robot" };
+    private readonly PlannerCliOptions _controller = new();
+
+    public SessionCliOptions(int defaultEpisodes, string episodesHelp)
+    {
+        _episodes = new Option<int>("--episodes") { Description = episodesHelp, DefaultValueFactory = _ => defaultEpisodes };
+    }
+
+    public void AddTo(Command cmd)
+    {
+        foreach (Option o in new Option[] { _model, _safetyModel, _robot, _episodes, _record, _realtime, _pacing, _seed, _gate, _allowUngated }) cmd.Options.Add(o);
+        _controller.AddTo(cmd);
+    }
+
+    /// <summary>The validated session options; anything wrong is a one-line <see cref="UsageException"/>.</summary>
+    public SessionOptions Read(ParseResult p)
+    {
+        int seed = p.GetValue(_seed);
+        try
+        {
+            return new SessionOptions
+            {
+                ModelPath = p.GetValue(_model)!, SafetyModelPath = p.GetValue(_safetyModel), Robot = p.GetValue(_robot)!,
+                Episodes = p.GetValue(_episodes), RecordDir = p.GetValue(_record), Realtime = p.GetValue(_realtime),
+                Pacing = p.GetValue(_pacing)!.ToLowerInvariant() switch
+                {
+                    "state" => LoopPacing.OnState, "timer" => LoopPacing.Timer,
+                    var s => throw new UsageException($"--pacing must be state or timer, got '{s}'"),
+                },
+                Seed = seed,
+                Gate = p.GetValue(_gate)!.ToLowerInvariant() switch
+                {
+                    "safety" => GateKind.Safety, "pass" => GateKind.PassThrough,
+                    var s => throw new UsageException($"--gate must be safety or pass, got '{s}'"),
+                },
+                AllowUngatedHardware = p.GetValue(_allowUngated),
+                Controller = _controller.Read(p, seed),
+            }.Validate();
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+    }
+}
