@@ -67,11 +67,40 @@ public sealed class ControlLoop
     /// <summary>
     /// Not real-time. Runs one episode from a fresh state: after a finished episode it first sends the safe
     /// action (through the gate), which makes a simulated robot reset. Hands the recording to
-    /// <paramref name="sink"/> when given.
+    /// <paramref name="sink"/> when given: a chunked sink also gets the episode in progress every flush
+    /// interval, and an episode stopped by cancellation or an error is still handed over whole (its last
+    /// transition marked truncated) before the exception goes on.
     /// </summary>
     public async Task<EpisodeReport> RunEpisodeAsync(long episode, IEpisodeSink? sink, CancellationToken ct)
     {
         await StartEpisodeAsync(ct).ConfigureAwait(false);
+        EpisodeFlusher? flusher = _options.Record && sink is IChunkedEpisodeSink chunked
+            ? EpisodeFlusher.Start(_recorder, chunked, episode, _options.Source, _options.RobotId, _time, _logger)
+            : null;
+        try
+        {
+            await RunTicksAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (flusher is not null) await flusher.StopAsync().ConfigureAwait(false);
+            flusher = null;
+            SaveInterrupted(episode, sink);
+            throw;
+        }
+        finally
+        {
+            if (flusher is not null) await flusher.StopAsync().ConfigureAwait(false);
+        }
+        var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
+            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
+        if (sink is not null && report.Transitions is { } e) sink.Write(e);
+        _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
+        return report;
+    }
+
+    private async Task RunTicksAsync(CancellationToken ct)
+    {
         using PeriodicTimer? timer = _options.Realtime ? new PeriodicTimer(_spec.ControlPeriod, _time) : null;
         long waitStart = _time.GetTimestamp();
         while (true)
@@ -85,11 +114,26 @@ public sealed class ControlLoop
             if (timer is not null) await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
             else if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)) ThrowNoState();
         }
-        var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
-            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
-        if (sink is not null && report.Transitions is { } e) sink.Write(e);
-        _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
-        return report;
+    }
+
+    /// <summary>Not real-time. An episode cut short by a stop or an error: what was recorded goes to the sink, last row truncated.</summary>
+    private void SaveInterrupted(long episode, IEpisodeSink? sink)
+    {
+        if (sink is null || !_options.Record) return;
+        // The last command's outcome may already be here (a lock-step robot answers at once): keep it too.
+        if (_pending && !_ended && _recorder.Count < _recorder.Capacity && _driver.TryRead(_state, _lastSeq))
+        {
+            _lastSeq = _state.Seq;
+            _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs, _state.Terminated, _state.Truncated, _prevVetoed);
+            _pending = false;
+        }
+        if (_recorder.Count == 0) return;
+        _recorder.TruncateLast();
+        try { sink.Write(_recorder.ToEpisode(episode, _options.Source, _options.RobotId)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("recorder: interrupted episode {Episode} not saved ({Error}); its parts stay", episode, e.Message);
+        }
     }
 
     /// <summary>
