@@ -28,7 +28,7 @@ public sealed class ControlLoop
     private readonly LoopTimings _timings;
     private readonly double _periodMs;
 
-    private long _lastSeq = long.MinValue;
+    private long _lastSeq = long.MinValue, _prevEpoch;
     private long _lastTickStart;
     private double _prevTime, _return;
     private bool _fresh, _pending, _prevVetoed, _ended, _cut;
@@ -94,7 +94,7 @@ public sealed class ControlLoop
         }
         var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
             _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
-        if (sink is not null && report.Transitions is { } e) sink.Write(e);
+        if (sink is not null && report.Transitions is { Length: > 0 } e) sink.Write(e);
         _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
         return report;
     }
@@ -181,6 +181,17 @@ public sealed class ControlLoop
             _lastSeq = _state.Seq;
         }
 
+        if (_pending && _state.Epoch != _prevEpoch)
+        {
+            // The robot restarted (its driver says so): this state does not follow from the last command, so the
+            // episode ends at the previous one, cut; the next episode starts from this state.
+            _recorder.TruncateLast();
+            _pending = false;
+            _cut = true;
+            _ended = true;
+            _logger.LogWarning("robot '{Id}' restarted (state seq {Seq}); episode cut after {Steps} steps", _spec.Id, _state.Seq, _steps);
+            return TickStatus.EpisodeEnded;
+        }
         if (_pending)
         {
             bool cut = !_state.Terminated && !_state.Truncated && _steps + 1 >= _options.MaxEpisodeSteps;
@@ -208,6 +219,7 @@ public sealed class ControlLoop
 
         _state.Obs.AsSpan().CopyTo(_prevObs);
         _prevTime = _state.Time;
+        _prevEpoch = _state.Epoch;
         _prevVetoed = d != SafetyDecision.Ok;
         if (_prevVetoed) _interventions++;
         _pending = true;

@@ -51,7 +51,10 @@ public sealed class TransitionRecorder
         Volatile.Write(ref _count, i + 1); // release: the row is complete before a reader can see it
     }
 
-    /// <summary>Hot path. Marks the last transition truncated (the loop cut the episode).</summary>
+    /// <summary>
+    /// Hot path. Marks the last transition truncated (the loop cut the episode). A concurrent <see cref="Slice"/>
+    /// may copy the flag before or after; the episode handed over at its end has it.
+    /// </summary>
     public void TruncateLast()
     {
         if (_count > 0) _truncated[_count - 1] = true;
