@@ -330,7 +330,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         }
         else
         {
-            _logger.LogInformation("mqtt driver: e-stop release requested: {Reason}", m.Reason);
+            _logger.LogWarning("mqtt driver: e-stop release requested: {Reason}", m.Reason);
             _estop?.RequestRelease(_time.GetTimestamp());
         }
     }

@@ -229,7 +229,7 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         }
         else
         {
-            _logger.LogInformation("serial driver: e-stop release requested by the robot: {Reason}", reason);
+            _logger.LogWarning("serial driver: e-stop release requested by the robot: {Reason}", reason);
             _estop?.RequestRelease(_time.GetTimestamp());
         }
     }

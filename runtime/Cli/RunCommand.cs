@@ -124,6 +124,7 @@ public static class RunCommand
                     }
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {total / s.Episodes:F1} over {s.Episodes} episodes"));
                     if (sink is not null) output.WriteLine($"recorded to {sink.Directory}");
+                    if (driver is Robotics.Drivers.Common.IDriverDiagnostics d) output.WriteLine($"driver: {d.Counters}");
                 }
                 finally
                 {

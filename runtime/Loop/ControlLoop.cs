@@ -48,10 +48,8 @@ public sealed class ControlLoop
             throw new ArgumentException($"control loop: policy acts in {policy.ActDim} dimensions, robot '{spec.Id}' in {spec.ActionSpace.Dimension}");
         int obsDim = spec.ObservationSpace.Dimension, actDim = spec.ActionSpace.Dimension;
         _state = new StateBuffer(obsDim);
-        _command = new CommandBuffer(actDim)
-        {
-            TtlMs = options.CommandTtlMs > 0 ? options.CommandTtlMs : (int)Math.Ceiling(3 * spec.ControlPeriod.TotalMilliseconds),
-        };
+        // ttl 0 leaves it to the driver: the robot address's ttl_ms (default 200 ms).
+        _command = new CommandBuffer(actDim) { TtlMs = options.CommandTtlMs };
         _proposed = new float[actDim];
         _prevObs = new float[obsDim];
         _recorder = new TransitionRecorder(options.Record ? options.MaxEpisodeSteps : 0, obsDim, actDim);

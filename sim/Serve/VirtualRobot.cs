@@ -65,10 +65,10 @@ public sealed class VirtualRobot : IRobotServerHandler
     private long _commandsReceived;
     /// <summary>Lock-step: commands that did not answer the current state.</summary>
     public long CommandsIgnored { get; private set; }
-    /// <summary>The newest command received: the state seq it answered, the gate's decision and the action (a copy).</summary>
-    public (long StateSeq, SafetyDecision Safety, float[] Action) LastCommand
+    /// <summary>The newest command received: the state seq it answered, the gate's decision, the action (a copy) and its ttl.</summary>
+    public (long StateSeq, SafetyDecision Safety, float[] Action, int TtlMs) LastCommand
     {
-        get { lock (_gate) return (_lastStateSeq, _lastSafety, (float[])_lastAction.Clone()); }
+        get { lock (_gate) return (_lastStateSeq, _lastSafety, (float[])_lastAction.Clone(), _command.TtlMs); }
     }
     private long _lastStateSeq = -1;
     private SafetyDecision _lastSafety;

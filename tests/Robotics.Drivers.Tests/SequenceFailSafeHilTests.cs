@@ -25,9 +25,9 @@ public class SequenceFailSafeHilTests
     }
 
     /// <summary>Runs episodes back to back until cancelled (a robot restart ends one).</summary>
-    private static async Task<(Task Run, MqttRobotDriver Driver)> StartRuntimeAsync(int port, string id, CancellationToken ct)
+    private static async Task<(Task Run, MqttRobotDriver Driver)> StartRuntimeAsync(int port, string id, CancellationToken ct, string query = "")
     {
-        var o = RobotUri.ParseMqtt($"mqtt://127.0.0.1:{port}/{id}");
+        var o = RobotUri.ParseMqtt($"mqtt://127.0.0.1:{port}/{id}{query}");
         var driver = new MqttRobotDriver(o with { Connection = o.Connection with { Reconnect = RobotHost.QuickReconnect } });
         var spec = await driver.ConfigureAsync(ct);
         await driver.ActivateAsync(ct);
@@ -73,6 +73,22 @@ public class SequenceFailSafeHilTests
             await Task.Delay(500, cts.Token);
             Assert.True(robot.Robot.LastCommand.StateSeq > seqAtForge + 5, "control goes on");
             Assert.Equal(1, driver.Counters.StatesRejected);
+            cts.Cancel();
+            await run;
+        }
+    }
+
+    [Fact]
+    public async Task TtlInTheRobotAddress_IsTheTtlTheRobotReceives_WhenTheLoopSetsNone()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var mosquitto = new MosquittoProcess();
+        await using var robot = RobotHost.Mqtt(mosquitto.Port, "ttl", lockstep: false, seed: 34);
+        var (run, driver) = await StartRuntimeAsync(mosquitto.Port, "ttl", cts.Token, "?ttl_ms=321");
+        await using (driver)
+        {
+            await MqttDriverTests.Eventually(() => robot.Robot.LastCommand.StateSeq > 5, cts.Token);
+            Assert.Equal(321, robot.Robot.LastCommand.TtlMs);
             cts.Cancel();
             await run;
         }
