@@ -53,6 +53,8 @@ internal static unsafe class MujocoNative
     public static delegate* unmanaged<nint, int*, void> Sizes;
     public static delegate* unmanaged<nint, int, int*, void*> Field;
     public static delegate* unmanaged<nint, int, double> BenchCLoop;
+    public static delegate* unmanaged<int> SelfTestError;
+    public static delegate* unmanaged<void> SelfTestWarning;
 
     /// <summary>MuJoCo's version as mj_version() reports it (222 for 2.2.2).</summary>
     public static int Version { get; private set; }
@@ -105,6 +107,8 @@ internal static unsafe class MujocoNative
         Sizes = (delegate* unmanaged<nint, int*, void>)Export(lib, path, "rs_sizes");
         Field = (delegate* unmanaged<nint, int, int*, void*>)Export(lib, path, "rs_field");
         BenchCLoop = (delegate* unmanaged<nint, int, double>)Export(lib, path, "rs_bench_c_loop");
+        SelfTestError = (delegate* unmanaged<int>)Export(lib, path, "rs_selftest_error");
+        SelfTestWarning = (delegate* unmanaged<void>)Export(lib, path, "rs_selftest_warning");
         Version = Init();
         if (Version / 100 != 2)
             throw new MujocoException($"MuJoCo: {path} reports MuJoCo version {Version}; the binding is written for 2.x (Debian's 2.2.2)");
@@ -120,6 +124,21 @@ internal static unsafe class MujocoNative
     {
         string[] lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length == 0 ? "unknown error" : lines[^1];
+    }
+
+    /// <summary>Tests: raises mju_error inside the shim's guard; returns the message the handler kept (no exit).</summary>
+    public static string RaiseTestError()
+    {
+        EnsureLoaded();
+        return SelfTestError() < 0 ? Text(LastError()) : throw new InvalidOperationException("mju_error returned normally");
+    }
+
+    /// <summary>Tests: raises mju_warning; returns the warning counter after it.</summary>
+    public static int RaiseTestWarning()
+    {
+        EnsureLoaded();
+        SelfTestWarning();
+        return *WarningCounter();
     }
 
     public static string Text(byte* s) => s is null ? "" : Marshal.PtrToStringUTF8((nint)s) ?? "";

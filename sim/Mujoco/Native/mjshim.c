@@ -277,3 +277,11 @@ RS_EXPORT double rs_bench_c_loop(rs_sim* s, int nstep) {
   clock_gettime(CLOCK_MONOTONIC, &b);
   return (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
 }
+
+// Self-tests of the handlers (tests only): raise a MuJoCo error / warning through MuJoCo's own functions.
+RS_EXPORT int rs_selftest_error(void) {
+  RS_GUARDED(mju_error("shim self-test: deliberate mju_error"), return -1);
+  return 0;
+}
+
+RS_EXPORT void rs_selftest_warning(void) { mju_warning("shim self-test: deliberate mju_warning"); }

@@ -23,7 +23,8 @@ public sealed class Arm3ReachTask : MujocoTask
     {
         _target = Sim.Id(MujocoObject.Geom, "target");
         _finger = Sim.Id(MujocoObject.Geom, "finger");
-        ObservationSpace = new BoxSpace([-2.5f, -2.5f, -2.5f, -1.5f, -1.5f, -100f, -100f, -100f], [2.5f, 2.5f, 2.5f, 1.5f, 1.5f, 100f, 100f, 100f],
+        // The limits are soft (MuJoCo's constraint springs), so a fast joint overshoots them a little: bound at +-pi.
+        ObservationSpace = new BoxSpace([-3.2f, -3.2f, -3.2f, -1.5f, -1.5f, -100f, -100f, -100f], [3.2f, 3.2f, 3.2f, 1.5f, 1.5f, 100f, 100f, 100f],
             ["shoulder", "elbow", "wrist", "to_target_x", "to_target_z", "shoulder_velocity", "elbow_velocity", "wrist_velocity"]);
         Cost = new Arm3ReachCost();
     }
