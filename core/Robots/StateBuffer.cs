@@ -25,6 +25,11 @@ public sealed class StateBuffer
     public long Received { get; set; }
     /// <summary>Sum of <see cref="Reward"/> over every state the slot received so far, this one included.</summary>
     public double RewardSum { get; set; }
+    /// <summary>
+    /// Runtime-side count of the robot's restarts the driver recognised (0 until the first): a state of a new
+    /// epoch does not follow from the command before it, so the loop ends the episode there.
+    /// </summary>
+    public long Epoch { get; set; }
 
     /// <summary>Hot path: copies every field into <paramref name="dst"/> without allocating.</summary>
     public void CopyTo(StateBuffer dst)
@@ -32,6 +37,6 @@ public sealed class StateBuffer
         Obs.AsSpan().CopyTo(dst.Obs);
         dst.Seq = Seq; dst.Time = Time; dst.Reward = Reward;
         dst.Terminated = Terminated; dst.Truncated = Truncated; dst.ReceivedTimestamp = ReceivedTimestamp;
-        dst.Received = Received; dst.RewardSum = RewardSum;
+        dst.Received = Received; dst.RewardSum = RewardSum; dst.Epoch = Epoch;
     }
 }

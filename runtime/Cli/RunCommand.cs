@@ -47,15 +47,17 @@ public static class RunCommand
         output.WriteLine(session.Describe() + $" on {d.Controller switch { Controllers.EnsembleMpc.EnsembleMpcController m => m.Provider, _ => "cpu" }}");
         await session.ActivateAsync(ct).ConfigureAwait(false);
         var episodes = new List<SessionEpisode>();
+        long firstId = session.NextEpisodeId;   // a second --record into a folder continues its numbering
         for (int ep = 0; ep < o.Episodes; ep++)
         {
-            SessionEpisode e = await session.RunEpisodeAsync(ep, ct).ConfigureAwait(false);
+            SessionEpisode e = await session.RunEpisodeAsync(firstId + ep, ct).ConfigureAwait(false);
             episodes.Add(e);
             output.WriteLine(SessionReport.EpisodeLine(e));
             if (d.Gate.ActiveChecks != Safety.SafetyChecks.None) output.WriteLine($"  safety: {e.Safety}");
         }
         output.WriteLine(SessionReport.MeanLine(episodes));
         if (session.RecordDirectory is { } dir) output.WriteLine($"recorded to {dir}");
+        if (session.Driver is Robotics.Drivers.Common.IDriverDiagnostics diag) output.WriteLine($"driver: {diag.Counters}");
         return CliApp.ExitOk;
     }
 
