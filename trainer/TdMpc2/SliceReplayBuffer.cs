@@ -57,6 +57,16 @@ internal sealed class SliceReplayBuffer
         }
     }
 
+    /// <summary>SHA-256 (hex) over the stored observations, actions and rewards: the card's training-data digest.</summary>
+    public string Digest()
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_obs.AsSpan(0, _obsRows * _obsDim)));
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_act.AsSpan(0, _stepRows * _actDim)));
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_rew.AsSpan(0, _stepRows)));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
     /// <summary>
     /// A batch of <paramref name="batch"/> slices drawn uniformly with replacement: obs [H+1, B, obs],
     /// action [H, B, act], reward [H, B], terminated [H, B] (time-major, as the losses unroll them).

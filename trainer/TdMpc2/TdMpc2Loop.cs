@@ -121,7 +121,8 @@ public sealed class TdMpc2Loop(TdMpc2Options options, TextWriter log, IProgress<
         }
 
         // 5. Export.
-        TdMpc2Export.Write(model, o, env, discount, Path.Combine(o.OutDir, "model"));
+        var parameters = TdMpc2Export.Parameters(model, discount);
+        TdMpc2Export.Write(parameters, TdMpc2Export.Card(parameters, o, env, buffer.Digest(), buffer.Steps), o.Horizon, Path.Combine(o.OutDir, "model"));
         return results;
     }
 
