@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Robots;
-using Robotics.Runtime.Models;
+using Robotics.Runtime.Controllers;
 using Robotics.Safety;
 
 namespace Robotics.Runtime.Loop;
 
 /// <summary>
-/// The one loop that owns a robot: read -> plan -> gate -> write -> record, once per control period on the
+/// The one loop that owns a robot: read -> act -> gate -> write -> observe -> record, once per control period on the
 /// injected clock (or lock-step with the robot when not real-time). Every buffer is allocated here, once;
 /// <see cref="Tick"/> allocates nothing. Measures its own period, plan time and deadline overruns.
 /// The driver must already be configured and activated by the caller.
@@ -16,7 +16,7 @@ public sealed class ControlLoop
 {
     private readonly IRobotDriver _driver;
     private readonly RobotSpec _spec;
-    private readonly IPolicy _policy;
+    private readonly IController _controller;
     private readonly ICommandGate _gate;
     private readonly ControlLoopOptions _options;
     private readonly TimeProvider _time;
@@ -34,18 +34,18 @@ public sealed class ControlLoop
     private bool _fresh, _pending, _prevVetoed, _ended, _cut;
     private int _steps, _interventions;
 
-    public ControlLoop(IRobotDriver driver, RobotSpec spec, IPolicy policy, ICommandGate gate,
+    public ControlLoop(IRobotDriver driver, RobotSpec spec, IController controller, ICommandGate gate,
                        ControlLoopOptions options, TimeProvider time, ILogger? logger = null)
     {
         _driver = driver;
         _spec = spec.Validate();
-        _policy = policy;
+        _controller = controller;
         _gate = gate;
         _options = options.Validate();
         _time = time;
         _logger = logger ?? NullLogger.Instance;
-        if (policy.ActDim != spec.ActionSpace.Dimension)
-            throw new ArgumentException($"control loop: policy acts in {policy.ActDim} dimensions, robot '{spec.Id}' in {spec.ActionSpace.Dimension}");
+        if (controller.ActDim != spec.ActionSpace.Dimension)
+            throw new ArgumentException($"control loop: controller acts in {controller.ActDim} dimensions, robot '{spec.Id}' in {spec.ActionSpace.Dimension}");
         int obsDim = spec.ObservationSpace.Dimension, actDim = spec.ActionSpace.Dimension;
         _state = new StateBuffer(obsDim);
         _command = new CommandBuffer(actDim)
@@ -111,7 +111,7 @@ public sealed class ControlLoop
             _driver.Write(_command);
             await ReadNextStateAsync(ct).ConfigureAwait(false);
         }
-        _policy.Reset();
+        _controller.Reset();
         _recorder.Clear();
         _timings.Clear();
         _fresh = true;
@@ -155,12 +155,13 @@ public sealed class ControlLoop
         }
 
         long planStart = _time.GetTimestamp();
-        _policy.Act(_state.Obs, _proposed);
+        _controller.Act(_state.Obs, _proposed);
         long planEnd = _time.GetTimestamp();
-        SafetyDecision d = _gate.Apply(_state, _proposed, _policy.Candidates, _command);
+        SafetyDecision d = _gate.Apply(_state, _proposed, _controller.Candidates, _command);
         _command.Seq++;
         _command.StateSeq = _state.Seq;
         _driver.Write(_command);
+        _controller.Observe(_command.Action, d);
 
         _state.Obs.AsSpan().CopyTo(_prevObs);
         _prevTime = _state.Time;
