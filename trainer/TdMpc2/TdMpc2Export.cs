@@ -24,39 +24,46 @@ internal static class TdMpc2Export
 
     public static ModelCard Card(LatentModelParameters p, TdMpc2Options o, IEnvironment env, string digest, long transitions) => new ModelCard
     {
+        Kind = ModelKinds.LatentMpc,
         Algo = "tdmpc2",
         EnvId = env.Id,
         ObservationSpace = new CardSpace(env.ObservationSpace.Names, env.ObservationSpace.Low, env.ObservationSpace.High),
         ActionSpace = new CardSpace(env.ActionSpace.Names, env.ActionSpace.Low, env.ActionSpace.High),
         ControlPeriodSeconds = env.ControlPeriod.TotalSeconds,
-        EnsembleSize = p.QHeads,
-        Elites = p.QHeads,
         TrainingDataDigest = digest,
         TrainingTransitions = transitions,
+        TrainerVersion = OnnxExporter.TrainerVersion,
         Metrics = new Dictionary<string, double>
         {
             ["discount"] = p.Discount, ["horizon"] = o.Horizon, ["latent_dim"] = p.LatentDim, ["mlp_dim"] = o.Model.MlpDim,
             ["q_heads"] = p.QHeads, ["bins"] = p.Bins,
         },
-        TrainerVersion = OnnxExporter.TrainerVersion,
-        // The Q heads' disagreement is not calibrated yet: the gate's uncertainty veto stays off for this model.
-        DisagreementP99 = 0,
-        DisagreementMax = 0,
-        Capabilities = ["latent-mpc"],
+        Graphs = new Dictionary<string, string>
+        {
+            [GraphRoles.Encoder] = ModelCard.ThisFile,
+            [GraphRoles.Dynamics] = LatentGraphNames.NextFile,
+            [GraphRoles.Reward] = LatentGraphNames.RewardFile,
+            [GraphRoles.Value] = LatentGraphNames.QFile,
+            [GraphRoles.Policy] = LatentGraphNames.PiFile,
+            [LatentGraphNames.PlanValueRole] = LatentGraphNames.ValueFile,
+            [LatentGraphNames.PlanPolicyRole] = LatentGraphNames.PolicyRolloutFile,
+        },
     }.Validate();
 
-    /// <summary>Not real-time. Writes the seven graphs into <paramref name="dir"/> (created).</summary>
+    /// <summary>Not real-time. Writes the seven graphs into <paramref name="dir"/> (created); DIR/model.onnx is what --model names.</summary>
     public static void Write(LatentModelParameters p, ModelCard card, int horizon, string dir)
     {
         Directory.CreateDirectory(dir);
+        // The card lives in the encoder's file (model.onnx, what --model names); siblings say what they are.
         var meta = new Dictionary<string, string> { [ModelCard.MetadataKey] = card.ToJson() };
+        static Dictionary<string, string> Role(string role) => new() { ["robotics.role"] = role };
         Save(LatentGraphs.Encode(p, meta), dir, LatentGraphNames.EncodeFile);
-        Save(LatentGraphs.Next(p, meta), dir, LatentGraphNames.NextFile);
-        Save(LatentGraphs.Reward(p, meta), dir, LatentGraphNames.RewardFile);
-        Save(LatentGraphs.Q(p, meta), dir, LatentGraphNames.QFile);
-        Save(LatentGraphs.Pi(p, meta), dir, LatentGraphNames.PiFile);
-        Save(LatentGraphs.Value(p, horizon, meta), dir, LatentGraphNames.ValueFile);
-        Save(LatentGraphs.PolicyRollout(p, horizon, meta), dir, LatentGraphNames.PolicyRolloutFile);
+        Save(LatentGraphs.Next(p, Role(GraphRoles.Dynamics)), dir, LatentGraphNames.NextFile);
+        Save(LatentGraphs.Reward(p, Role(GraphRoles.Reward)), dir, LatentGraphNames.RewardFile);
+        Save(LatentGraphs.Q(p, Role(GraphRoles.Value)), dir, LatentGraphNames.QFile);
+        Save(LatentGraphs.Pi(p, Role(GraphRoles.Policy)), dir, LatentGraphNames.PiFile);
+        Save(LatentGraphs.Value(p, horizon, Role(LatentGraphNames.PlanValueRole)), dir, LatentGraphNames.ValueFile);
+        Save(LatentGraphs.PolicyRollout(p, horizon, Role(LatentGraphNames.PlanPolicyRole)), dir, LatentGraphNames.PolicyRolloutFile);
     }
 
     private static void Save(OnnxModel model, string dir, string file)

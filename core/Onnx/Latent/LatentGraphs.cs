@@ -7,9 +7,12 @@ public static class LatentGraphNames
     public const string Eps = "eps", PiAction = "pi_action", PiMean = "pi_mean";
     public const string Z0 = "z0", Actions = "actions", QWeights = "q_weights", Value = "value";
 
-    /// <summary>File names of the graphs in a model directory.</summary>
-    public const string EncodeFile = "encode.onnx", NextFile = "next.onnx", RewardFile = "reward.onnx", QFile = "q.onnx", PiFile = "pi.onnx";
+    /// <summary>File names of the graphs in a model directory; the encoder's file carries the card.</summary>
+    public const string EncodeFile = "model.onnx", NextFile = "next.onnx", RewardFile = "reward.onnx", QFile = "q.onnx", PiFile = "pi.onnx";
     public const string ValueFile = "plan-value.onnx", PolicyRolloutFile = "plan-policy.onnx";
+
+    /// <summary>Card graph roles of the fused planner graphs (beside GraphRoles' encoder, dynamics, reward, value, policy).</summary>
+    public const string PlanValueRole = "plan-value", PlanPolicyRole = "plan-policy";
 }
 
 /// <summary>
