@@ -5,7 +5,7 @@ public static class LatentGraphNames
 {
     public const string Obs = "obs", Z = "z", Action = "action", NextZ = "next_z", Reward = "reward", Q = "q";
     public const string Eps = "eps", PiAction = "pi_action", PiMean = "pi_mean";
-    public const string Z0 = "z0", Actions = "actions", QWeights = "q_weights", Value = "value";
+    public const string Z0 = "z0", Actions = "actions", QPair = "q_pair", Value = "value";
 
     /// <summary>File names of the graphs in a model directory; the encoder's file carries the card.</summary>
     public const string EncodeFile = "model.onnx", NextFile = "next.onnx", RewardFile = "reward.onnx", QFile = "q.onnx", PiFile = "pi.onnx";
@@ -21,7 +21,7 @@ public static class LatentGraphNames
 /// iteration. Layers: MatMul + Add -> LayerNormalization -> Mish as x tanh(softplus x) (Mish is opset 18);
 /// SimNorm as Reshape -> Softmax over groups -> Reshape; two-hot read-out as Softmax, a MatMul with the
 /// bin points and symexp. Q heads are per-member 2-D MatMuls (ONNX Runtime fuses each into a Gemm). No
-/// random operators: policy noise comes in as <c>eps</c>, the two Q heads as <c>q_weights</c>.
+/// random operators: policy noise comes in as <c>eps</c>, the two Q heads averaged as <c>q_pair</c>.
 /// </summary>
 public static class LatentGraphs
 {
@@ -79,8 +79,10 @@ public static class LatentGraphs
 
     /// <summary>
     /// One MPPI iteration's scoring: <c>z0</c> [1, latent], <c>actions</c> [H, N, act], <c>eps</c> [N, act] (the
-    /// prior's noise at the horizon), <c>q_weights</c> [Q] (0.5 on the two heads averaged) -> <c>value</c> [N] =
-    /// sum_t gamma^t r(z_t, a_t) + gamma^H sum_q w_q Q_q(z_H, pi(z_H, eps)). The horizon is unrolled.
+    /// prior's noise at the horizon), <c>q_pair</c> int64 [2] (the two heads averaged) -> <c>value</c> [N] =
+    /// sum_t gamma^t r(z_t, a_t) + gamma^H (Q_i + Q_j)(z_H, pi(z_H, eps)) / 2. The horizon is unrolled; only
+    /// the two chosen heads are evaluated (their weights gathered from [Q, ...] stacks, one batched MatMul
+    /// per layer), which measured ~30% faster than all five.
     /// </summary>
     public static OnnxModel Value(LatentModelParameters p, int horizon, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -90,7 +92,7 @@ public static class LatentGraphs
         var z0 = b.Input(LatentGraphNames.Z0, [1, p.LatentDim]);
         var actions = b.Input(LatentGraphNames.Actions, [horizon, "N", p.ActDim]);
         var eps = b.Input(LatentGraphNames.Eps, ["N", p.ActDim]);
-        var qw = b.Input(LatentGraphNames.QWeights, [p.QHeads]);
+        var pair = b.Input(LatentGraphNames.QPair, [2], OnnxDataType.Int64);
         var rows = b.Slice(b.Shape(actions), [1], [2], [0]);
         OnnxValue z = b.Expand(z0, b.Concat(0, rows, b.ConstInt64(p.LatentDim)));
         OnnxValue? g0 = null;
@@ -105,9 +107,7 @@ public static class LatentGraphs
             discount *= p.Discount;
         }
         var (aH, _) = g.Pi(z, eps);
-        var heads = g.QHeads(b.Concat(1, z, aH));
-        OnnxValue q = b.Mul(heads[0], b.Gather(qw, 0, 0));
-        for (int e = 1; e < heads.Length; e++) q = b.Add(q, b.Mul(heads[e], b.Gather(qw, e, 0)));
+        var q = b.ReduceMean(g.Decode(g.QPairLogits(b.Concat(1, z, aH), pair)), [0], keepDims: false);
         b.Output(LatentGraphNames.Value, b.Add(g0!.Value, b.Mul(q, b.Const(discount))), ["N"]);
         return b.ToModel(metadata);
     }
@@ -191,6 +191,23 @@ public static class LatentGraphs
             return B.Mul(B.Sign(s), B.Sub(B.Exp(B.Abs(s)), B.Const(1f)));
         }
 
+        /// <summary>Logits [2, N, bins] of the two heads <paramref name="pair"/> picks, from stacked weights.</summary>
+        public OnnxValue QPairLogits(OnnxValue x, OnnxValue pair)
+        {
+            LatentMlpParameters m = Qs.P;
+            OnnxValue h = x;
+            for (int l = 0; l < m.Layers; l++)
+            {
+                h = B.Add(B.MatMul(h, B.Gather(Qs.Stacked('w', l), pair, 0)), B.Gather(Qs.Stacked('b', l), pair, 0));
+                if (l == m.Layers - 1) break;
+                var ones = B.Const(Enumerable.Repeat(1f, m.Dims[l + 1]).ToArray(), m.Dims[l + 1]);
+                var zeros = B.Const(new float[m.Dims[l + 1]], m.Dims[l + 1]);
+                h = B.LayerNormalization(h, ones, zeros);
+                h = B.Mish(B.Add(B.Mul(h, B.Gather(Qs.Stacked('s', l), pair, 0)), B.Gather(Qs.Stacked('t', l), pair, 0)));
+            }
+            return h;
+        }
+
         public OnnxValue[] QHeads(OnnxValue x)
         {
             var heads = new OnnxValue[_p.QHeads];
@@ -219,6 +236,22 @@ public static class LatentGraphs
         public OnnxValue Bias(int l, int e) => Get('b', l, e, p.Biases[l], p.Dims[l + 1], [p.Dims[l + 1]]);
         public OnnxValue LnW(int l, int e) => Get('s', l, e, p.NormWeights[l], p.Dims[l + 1], [p.Dims[l + 1]]);
         public OnnxValue LnB(int l, int e) => Get('t', l, e, p.NormBiases[l], p.Dims[l + 1], [p.Dims[l + 1]]);
+
+        /// <summary>All members' tensor of one kind and layer: weights [E, in, out], the others [E, 1, out].</summary>
+        public OnnxValue Stacked(char kind, int l)
+        {
+            if (_values.TryGetValue((kind, l, -1), out var v)) return v;
+            (float[] data, long[] dims) = kind switch
+            {
+                'w' => (p.Weights[l], new long[] { p.Members, p.Dims[l], p.Dims[l + 1] }),
+                'b' => (p.Biases[l], new long[] { p.Members, 1, p.Dims[l + 1] }),
+                's' => (p.NormWeights[l], new long[] { p.Members, 1, p.Dims[l + 1] }),
+                _ => (p.NormBiases[l], new long[] { p.Members, 1, p.Dims[l + 1] }),
+            };
+            v = ctx.B.Initializer($"{prefix}.stacked.{kind}{l}", data, dims);
+            _values[(kind, l, -1)] = v;
+            return v;
+        }
 
         private OnnxValue Get(char kind, int l, int e, float[] data, int size, long[] dims)
         {

@@ -72,3 +72,36 @@ public sealed record LatentModelParameters
         return this;
     }
 }
+
+/// <summary>Random latent models for benchmarks and tests (weights N(0, 0.3 / sqrt(fan_in)), LayerNorm at 1 and 0).</summary>
+public static class LatentModelRandom
+{
+    public static LatentModelParameters Create(int obsDim, int actDim, int latentDim, int encoderDim, int mlpDim, int qHeads, int bins, Random rng)
+    {
+        LatentMlpParameters Mlp(int members, int[] dims, bool simNorm)
+        {
+            int layers = dims.Length - 1, normed = simNorm ? layers : layers - 1;
+            var w = new float[layers][]; var b = new float[layers][]; var s = new float[normed][]; var t = new float[normed][];
+            for (int l = 0; l < layers; l++)
+            {
+                float scale = 0.3f / MathF.Sqrt(dims[l]) * 3f;
+                w[l] = new float[members * dims[l] * dims[l + 1]];
+                for (int i = 0; i < w[l].Length; i++) w[l][i] = (float)(rng.NextDouble() * 2 - 1) * scale;
+                b[l] = new float[members * dims[l + 1]];
+                if (l < normed) { s[l] = Enumerable.Repeat(1f, members * dims[l + 1]).ToArray(); t[l] = new float[members * dims[l + 1]]; }
+            }
+            return new LatentMlpParameters(members, dims, simNorm, w, b, s, t);
+        }
+        int za = latentDim + actDim;
+        return new LatentModelParameters
+        {
+            ObsDim = obsDim, ActDim = actDim, LatentDim = latentDim, SimNormDim = 8, Bins = bins, VMin = -10, VMax = 10,
+            LogStdMin = -10, LogStdMax = 2, Discount = 0.975f,
+            Encoder = Mlp(1, [obsDim, encoderDim, latentDim], true),
+            Dynamics = Mlp(1, [za, mlpDim, mlpDim, latentDim], true),
+            Reward = Mlp(1, [za, mlpDim, mlpDim, bins], false),
+            Policy = Mlp(1, [latentDim, mlpDim, mlpDim, 2 * actDim], false),
+            Qs = Mlp(qHeads, [za, mlpDim, mlpDim, bins], false),
+        }.Validate();
+    }
+}

@@ -70,9 +70,8 @@ public sealed class LatentMppiPlanner
                         _m.Actions[(t * n + p + s) * a + j] = Math.Clamp(v, -1f, 1f);
                     }
             noise.TerminalEps.AsSpan(it * n * a, n * a).CopyTo(_m.TerminalEps);
-            Array.Clear(_m.QWeights);
-            _m.QWeights[noise.QPairs[2 * it]] += 0.5f;
-            _m.QWeights[noise.QPairs[2 * it + 1]] += 0.5f;
+            _m.QPair[0] = noise.QPairs[2 * it];
+            _m.QPair[1] = noise.QPairs[2 * it + 1];
             _m.Score();
 
             // Top K by value, best first (values negated so an ascending sort puts the best first).

@@ -10,7 +10,7 @@ namespace Robotics.Runtime.Controllers.LatentMpc;
 /// The three graphs a latent MPPI plan runs, as ONNX Runtime sessions over arrays allocated once and bound
 /// once (fixed shapes: 1 observation, P prior trajectories, N samples): <c>model.onnx</c> (encoder, obs ->
 /// z), <c>plan-policy.onnx</c> (z, eps [H, P, A] -> the prior's actions) and <c>plan-value.onnx</c> (z,
-/// actions [H, N, A], eps [N, A], q_weights [Q] -> value [N]). Runs allocate nothing after construction.
+/// actions [H, N, A], eps [N, A], q_pair [2] -> value [N]). Runs allocate nothing after construction.
 /// </summary>
 public sealed class LatentOnnxModel : IDisposable
 {
@@ -29,7 +29,7 @@ public sealed class LatentOnnxModel : IDisposable
         int h = horizon, a = ActDim;
         Obs = new float[ObsDim]; Z = new float[latentDim];
         PolicyEps = new float[h * Math.Max(policySamples, 1) * a]; PolicyActions = new float[PolicyEps.Length];
-        Actions = new float[h * samples * a]; TerminalEps = new float[samples * a]; QWeights = new float[qHeads]; Value = new float[samples];
+        Actions = new float[h * samples * a]; TerminalEps = new float[samples * a]; QPair = new long[2]; Value = new float[samples];
 
         _encodeBinding = encode.CreateIoBinding();
         _encodeBinding.BindInput(LatentGraphNames.Obs, Bind(Obs, 1, ObsDim));
@@ -43,7 +43,9 @@ public sealed class LatentOnnxModel : IDisposable
         _valueBinding.BindInput(LatentGraphNames.Z0, z);
         _valueBinding.BindInput(LatentGraphNames.Actions, Bind(Actions, h, samples, a));
         _valueBinding.BindInput(LatentGraphNames.Eps, Bind(TerminalEps, samples, a));
-        _valueBinding.BindInput(LatentGraphNames.QWeights, Bind(QWeights, qHeads));
+        var pair = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, QPair.AsMemory(), [2]);
+        _values.Add(pair);
+        _valueBinding.BindInput(LatentGraphNames.QPair, pair);
         _valueBinding.BindOutput(LatentGraphNames.Value, Bind(Value, samples));
     }
 
@@ -65,7 +67,8 @@ public sealed class LatentOnnxModel : IDisposable
     public float[] PolicyActions { get; }
     public float[] Actions { get; }
     public float[] TerminalEps { get; }
-    public float[] QWeights { get; }
+    /// <summary>The two Q heads averaged for the terminal value.</summary>
+    public long[] QPair { get; }
     public float[] Value { get; }
 
     /// <summary>
@@ -109,7 +112,7 @@ public sealed class LatentOnnxModel : IDisposable
     /// <summary>Hot path, allocation-free. <see cref="Z"/>, <see cref="PolicyEps"/> -> <see cref="PolicyActions"/> [H, P, A].</summary>
     public void RollOutPolicy() => _policy.RunWithBinding(_run, _policyBinding);
 
-    /// <summary>Hot path, allocation-free. <see cref="Z"/>, <see cref="Actions"/>, <see cref="TerminalEps"/>, <see cref="QWeights"/> -> <see cref="Value"/>.</summary>
+    /// <summary>Hot path, allocation-free. <see cref="Z"/>, <see cref="Actions"/>, <see cref="TerminalEps"/>, <see cref="QPair"/> -> <see cref="Value"/>.</summary>
     public void Score() => _value.RunWithBinding(_run, _valueBinding);
 
     private OrtValue Bind(float[] data, params long[] shape)
