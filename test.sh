@@ -12,6 +12,8 @@ command -v socat >/dev/null 2>&1 || missing+=(socat)
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing+=(python3-numpy)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+[ -f /usr/include/mujoco/mujoco.h ] || missing+=(libmujoco-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   $SUDO apt-get update -qq

@@ -39,6 +39,12 @@ public static class CliApp
             Console.Error.WriteLine("cancelled");
             return 130;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // e.g. a model that does not compile or a native library that does not load: one line naming it.
+            Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+            return ExitFailure;
+        }
     }
 
     /// <summary>Throws a <see cref="UsageException"/> naming the option unless <paramref name="ok"/>.</summary>

@@ -28,4 +28,15 @@ public sealed class SeededRandom
 
     /// <summary>Allocation-free. Uniform in [-halfWidth, halfWidth).</summary>
     public double Symmetric(double halfWidth) => (NextDouble() * 2 - 1) * halfWidth;
+
+    /// <summary>Allocation-free. Uniform in [low, high).</summary>
+    public double Uniform(double low, double high) => low + NextDouble() * (high - low);
+
+    /// <summary>Allocation-free. Standard normal (Box-Muller on two uniforms; one draw per call).</summary>
+    public double NextGaussian()
+    {
+        double u1 = 1.0 - NextDouble(); // (0, 1]: log stays finite
+        double u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
 }

@@ -7,11 +7,14 @@ namespace Robotics.Sim.Tests;
 public class EnvironmentContractTests
 {
     public static TheoryData<string> Ids => new(EnvironmentRegistry.Ids);
+    /// <summary>The hand-written robots: Gymnasium-style rewards on the state before the step, 50 ms periods.</summary>
+    public static TheoryData<string> HandWrittenIds => new("pendulum", "cartpole-swingup", "reacher2d");
 
     [Fact]
-    public void Registry_ListsTheThreeBuiltInRobots()
+    public void Registry_ListsTheBuiltInRobotsAndTheMujocoTasks()
     {
-        Assert.Equal(["pendulum", "cartpole-swingup", "reacher2d"], EnvironmentRegistry.Ids);
+        Assert.Equal(["pendulum", "cartpole-swingup", "reacher2d", "mj-cartpole-balance", "mj-cartpole-swingup", "mj-cartpole-swingup-sparse",
+                      "mj-pendulum-swingup", "mj-reacher-easy", "mj-reacher-hard", "mj-cheetah-run", "mj-arm3-reach"], EnvironmentRegistry.Ids);
         foreach (string id in EnvironmentRegistry.Ids) Assert.Equal(id, EnvironmentRegistry.Create(id).Id);
         var e = Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Create("nope"));
         Assert.Contains("reacher2d", e.Message);
@@ -39,7 +42,8 @@ public class EnvironmentContractTests
         // A different seed gives a different start; no seed continues the generator seeded at construction.
         b.Reset(43, ob);
         a.Reset(42, oa);
-        Assert.NotEqual(oa, ob);
+        // The cheetah settles for 200 physics steps before its episode (DMC): every start converges to one rest pose.
+        if (id != "mj-cheetah-run") Assert.NotEqual(oa, ob);
         var c = EnvironmentRegistry.Create(id, seed: 42);
         var oc = new float[oa.Length];
         c.Reset(null, oc);
@@ -68,7 +72,7 @@ public class EnvironmentContractTests
         }
     }
 
-    [Theory, MemberData(nameof(Ids))]
+    [Theory, MemberData(nameof(HandWrittenIds))]
     public void AnalyticCost_EqualsNegativeReward_OfTheSameStep(string id)
     {
         var env = EnvironmentRegistry.Create(id, seed: 9);
@@ -96,7 +100,7 @@ public class EnvironmentContractTests
         Assert.True(checkedSteps >= 5);
     }
 
-    [Theory, MemberData(nameof(Ids))]
+    [Theory, MemberData(nameof(HandWrittenIds))]
     public void Spec_DeclaresNamedSpacesPeriodAndASafeActionInsideTheActionSpace(string id)
     {
         var env = EnvironmentRegistry.Create(id);
