@@ -33,10 +33,11 @@ public static class TdMpc2Command
         var mlp = new Option<int?>("--mlp") { Description = "hidden width of dynamics, reward, Q and policy" };
         var enc = new Option<int?>("--enc") { Description = "hidden width of the encoder" };
         var batch = new Option<int?>("--batch") { Description = "update batch size [default: small 128, else 256]" };
+        var evalPlanner = new Option<string>("--eval-planner") { Description = "runtime (ONNX export, the deployment path) | trainer (TorchSharp)", DefaultValueFactory = _ => "runtime" };
         var threads = new Option<int>("--threads") { Description = "torch threads", DefaultValueFactory = _ => 1 };
 
         var cmd = new Command("tdmpc2", "TD-MPC2: a latent world model with MPPI over learned reward and value, exported to ONNX.");
-        foreach (Option o in new Option[] { env, steps, seed, outDir, preset, evalEvery, evalEpisodes, seedSteps, samples, policySamples, iterations, elites, latent, mlp, enc, batch, threads })
+        foreach (Option o in new Option[] { env, steps, seed, outDir, preset, evalEvery, evalEpisodes, seedSteps, samples, policySamples, iterations, elites, latent, mlp, enc, batch, evalPlanner, threads })
             cmd.Options.Add(o);
         cmd.SetAction((ParseResult parse, CancellationToken ct) => Task.FromResult(Execute(parse, ct)));
         return cmd;
@@ -54,6 +55,12 @@ public static class TdMpc2Command
                 "reference" => (TdMpc2ModelOptions.Size1, new LatentMppiOptions()),
                 var p => throw new UsageException($"--preset must be small, size1 or reference, got '{p}'"),
             };
+            bool evalRuntime = parse.GetValue(evalPlanner)!.ToLowerInvariant() switch
+            {
+                "runtime" => true,
+                "trainer" => false,
+                var p => throw new UsageException($"--eval-planner must be runtime or trainer, got '{p}'"),
+            };
             TdMpc2Options options;
             try
             {
@@ -61,7 +68,7 @@ public static class TdMpc2Command
                 options = (d with
                 {
                     Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), EvalEvery = parse.GetValue(evalEvery),
-                    EvalEpisodes = parse.GetValue(evalEpisodes), SeedSteps = parse.GetValue(seedSteps), Threads = parse.GetValue(threads),
+                    EvalEpisodes = parse.GetValue(evalEpisodes), EvalThroughRuntime = evalRuntime, SeedSteps = parse.GetValue(seedSteps), Threads = parse.GetValue(threads),
                     BatchSize = parse.GetValue(batch) ?? (parse.GetValue(preset)!.Equals("small", StringComparison.OrdinalIgnoreCase) ? 128 : d.BatchSize),
                     Model = model with
                     {

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Robotics.Core.Models;
+using Robotics.Core.Onnx.Latent;
 using Robotics.Core.Spaces;
+using Robotics.Runtime.Models;
 using Robotics.Runtime.Controllers.LatentMpc;
 using Robotics.Runtime.Planning;
 using Robotics.Sim.Environments;
@@ -19,9 +23,11 @@ public readonly record struct TdMpc2Progress(int Step, int TotalSteps, double? L
 /// 2. after them, as many updates as there were seed steps (pretraining), then one update per env step;
 /// 3. from then on every action comes from the MPPI planner with exploration noise, warm-started within
 ///    an episode;
-/// 4. every <see cref="TdMpc2Options.EvalEvery"/> steps (and at the end) the planner without exploration
-///    noise drives fixed-seed evaluation episodes; the curve rows go to DIR/curve.csv and DIR/curve.png;
-/// 5. at the end the model is exported for the runtime (DIR/model, <see cref="TdMpc2Export"/>).
+/// 4. every <see cref="TdMpc2Options.EvalEvery"/> steps (and at the end) the model is exported to DIR/model
+///    (<see cref="TdMpc2Export"/>) and the runtime's ONNX planner over that export (or, with
+///    <see cref="TdMpc2Options.EvalThroughRuntime"/> off, the TorchSharp planner; the two agree to 1e-4 per
+///    action) drives fixed-seed evaluation episodes without exploration noise; the curve rows go to
+///    DIR/curve.csv and DIR/curve.png. A killed run keeps the last evaluated model.
 /// </summary>
 public sealed class TdMpc2Loop(TdMpc2Options options, TextWriter log, IProgress<TdMpc2Progress>? progress = null)
 {
@@ -107,7 +113,18 @@ public sealed class TdMpc2Loop(TdMpc2Options options, TextWriter log, IProgress<
             if ((step + 1) % o.EvalEvery == 0 || step + 1 == o.Steps)
             {
                 progress?.Report(new TdMpc2Progress(step + 1, o.Steps, results.Count > 0 ? results[^1].EvalReturnMean : null, "evaluating"));
-                double[] returns = Evaluate(evalEnv, planner, noise, gaussian, scaler, o, ct);
+                var exported = TdMpc2Export.Parameters(model, discount);
+                TdMpc2Export.Write(exported, TdMpc2Export.Card(exported, o, env, buffer.Digest(), buffer.Steps), o.Horizon, Path.Combine(o.OutDir, "model"));
+                double[] returns;
+                if (o.EvalThroughRuntime)
+                {
+                    using var onnx = LatentOnnxModel.Load(ModelFile.Read(Path.Combine(o.OutDir, "model", LatentGraphNames.EncodeFile)), o.Planner, o.Threads,
+                                                          ProviderPreference.Cpu, NullLogger.Instance);
+                    var runtime = new LatentMppiPlanner(onnx, o.Planner);
+                    returns = Evaluate(evalEnv, (x, firstStep, unitOut) => runtime.Act(x, firstStep, explore: false, noise, unitOut), noise, gaussian, scaler, o, ct);
+                }
+                else
+                    returns = Evaluate(evalEnv, (x, firstStep, unitOut) => planner.Act(x, firstStep, explore: false, noise).CopyTo(unitOut, 0), noise, gaussian, scaler, o, ct);
                 double mean = returns.Average(), std = Math.Sqrt(returns.Sum(x => (x - mean) * (x - mean)) / returns.Length);
                 var row = new PetsIterationResult(results.Count + 1, step + 1, mean, std, lastEpisodeReturn, started.Elapsed.TotalSeconds,
                     losses.Consistency, Median(planMs), Percentile(planMs, 0.99), started.Elapsed.TotalSeconds, Path.Combine(o.OutDir, "model"));
@@ -120,17 +137,16 @@ public sealed class TdMpc2Loop(TdMpc2Options options, TextWriter log, IProgress<
             progress?.Report(new TdMpc2Progress(step + 1, o.Steps, results.Count > 0 ? results[^1].EvalReturnMean : null, step < seedSteps ? "seeding" : "training"));
         }
 
-        // 5. Export.
-        var parameters = TdMpc2Export.Parameters(model, discount);
-        TdMpc2Export.Write(parameters, TdMpc2Export.Card(parameters, o, env, buffer.Digest(), buffer.Steps), o.Horizon, Path.Combine(o.OutDir, "model"));
         return results;
     }
 
-    private static double[] Evaluate(IEnvironment env, TdMpc2Planner planner, LatentMppiNoise noise, GaussianSampler gaussian,
+    private delegate void PlanStep(float[] obs, bool firstStep, float[] unitAction);
+
+    private static double[] Evaluate(IEnvironment env, PlanStep plan, LatentMppiNoise noise, GaussianSampler gaussian,
                                      ActionScaler scaler, TdMpc2Options o, CancellationToken ct)
     {
         int obsDim = env.ObservationSpace.Dimension, actDim = env.ActionSpace.Dimension;
-        float[] obs = new float[obsDim], next = new float[obsDim], envAction = new float[actDim];
+        float[] obs = new float[obsDim], next = new float[obsDim], envAction = new float[actDim], unit = new float[actDim];
         var returns = new double[o.EvalEpisodes];
         for (int e = 0; e < o.EvalEpisodes; e++)
         {
@@ -139,7 +155,8 @@ public sealed class TdMpc2Loop(TdMpc2Options options, TextWriter log, IProgress<
             {
                 ct.ThrowIfCancellationRequested();
                 noise.Fill(gaussian);
-                scaler.ToEnv(planner.Act(obs, t == 0, explore: false, noise), envAction);
+                plan(obs, t == 0, unit);
+                scaler.ToEnv(unit, envAction);
                 StepResult r = env.Step(envAction, next);
                 returns[e] += r.Reward;
                 next.CopyTo(obs, 0);

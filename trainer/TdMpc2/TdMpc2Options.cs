@@ -89,6 +89,8 @@ public sealed record TdMpc2Options
     public float DiscountMax { get; init; } = 0.995f;
     /// <summary>Random-action steps before planning; null = max(1000, 5 x episode length) as the reference.</summary>
     public int? SeedSteps { get; init; }
+    /// <summary>Evaluate with the runtime's ONNX planner over the model just exported (the deployment path); false: the TorchSharp planner.</summary>
+    public bool EvalThroughRuntime { get; init; } = true;
     /// <summary>Torch intra-op threads.</summary>
     public int Threads { get; init; } = 1;
 
