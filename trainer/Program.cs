@@ -7,6 +7,8 @@ root.Subcommands.Add(Robotics.Trainer.Cli.CollectCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.TrainCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.PetsCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.CreateTdMpc2());
 root.Subcommands.Add(Robotics.Trainer.Cli.EvaluateCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.TdMpc2Command.Create());
 return CliApp.Run(root, args);

@@ -21,8 +21,17 @@ public sealed partial class OnnxGraphBuilder
     public OnnxValue Floor(OnnxValue x) => Node("Floor", [x]);
     public OnnxValue Not(OnnxValue x) => Node("Not", [x]);
     public OnnxValue Identity(OnnxValue x) => Node("Identity", [x]);
+    public OnnxValue Sign(OnnxValue x) => Node("Sign", [x]);
     /// <summary>SiLU (x * sigmoid x); opset 17 has no SiLU operator.</summary>
     public OnnxValue Silu(OnnxValue x) => Mul(x, Sigmoid(x));
+    /// <summary>Mish (x * tanh(softplus x)); the Mish operator is opset 18.</summary>
+    public OnnxValue Mish(OnnxValue x) => Mul(x, Tanh(Softplus(x)));
+    /// <summary>Softmax along <paramref name="axis"/> (opset 13+: over that axis only).</summary>
+    public OnnxValue Softmax(OnnxValue x, long axis = -1) => Node("Softmax", [x], OnnxAttribute.Int("axis", axis));
+
+    /// <summary>LayerNormalization (opset 17) over the last axis with per-unit scale and bias of that axis' size.</summary>
+    public OnnxValue LayerNormalization(OnnxValue x, OnnxValue scale, OnnxValue bias, float epsilon = 1e-5f) =>
+        Node("LayerNormalization", [x, scale, bias], OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", epsilon));
 
     // ---- elementwise, two inputs (numpy broadcasting)
     public OnnxValue Add(OnnxValue a, OnnxValue b) => Node("Add", [a, b]);

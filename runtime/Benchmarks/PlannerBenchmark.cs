@@ -32,7 +32,8 @@ public sealed record PlannerBenchOptions
 
     public PlannerBenchOptions Validate()
     {
-        if (Config is not ("pets-full" or "pets-rt")) throw new ArgumentException($"planner bench: config must be pets-full or pets-rt, got '{Config}'");
+        if (Config is not ("pets-full" or "pets-rt" or "tdmpc2-rt" or "tdmpc2-size1"))
+            throw new ArgumentException($"planner bench: config must be pets-full, pets-rt, tdmpc2-rt or tdmpc2-size1, got '{Config}'");
         if (Threads is < 1 or > 256) throw new ArgumentException($"planner bench: threads must be in [1, 256], got {Threads}");
         if (Plans < 0) throw new ArgumentException($"planner bench: plans must be >= 0, got {Plans}");
         return this;
@@ -65,6 +66,7 @@ public static class PlannerBenchmark
     public static BenchJson Run(PlannerBenchOptions o, ILogger logger)
     {
         o.Validate();
+        if (o.Config.StartsWith("tdmpc2", StringComparison.Ordinal)) return LatentPlannerBenchmark.Run(o, logger);
         PlannerOptions popts = PlannerFor(o.Config);
         int iterations = popts is CemOptions c ? c.Iterations : ((MppiOptions)popts).Iterations;
         int plans = o.Plans > 0 ? o.Plans : o.Config == "pets-full" ? 10 : 50;

@@ -43,4 +43,40 @@ public static class BenchCommand
         });
         return command;
     }
+
+    /// <summary>`robotics-train bench-tdmpc2`: wall and CPU ms of one TD-MPC2 update and one plan; prints JSON.</summary>
+    public static Command CreateTdMpc2()
+    {
+        var preset = new Option<string>("--preset") { Description = "small | size1 | reference", DefaultValueFactory = _ => "small" };
+        var obs = new Option<int>("--obs") { Description = "observation width (3 for Pendulum)", DefaultValueFactory = _ => 3 };
+        var act = new Option<int>("--act") { Description = "action width", DefaultValueFactory = _ => 1 };
+        var n = new Option<int>("--steps") { Description = "timed updates and plans", DefaultValueFactory = _ => 20 };
+        var batch = new Option<int>("--batch") { Description = "update batch", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int>("--threads") { Description = "torch threads", DefaultValueFactory = _ => 1 };
+        var command = new Command("bench-tdmpc2", "Time one TD-MPC2 update and one MPPI plan (TorchSharp) on random data; prints JSON.");
+        foreach (Option o in new Option[] { preset, obs, act, n, batch, threads }) command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            CliApp.Require(parse.GetValue(n) >= 1, "--steps must be >= 1");
+            CliApp.Require(parse.GetValue(obs) >= 1 && parse.GetValue(act) >= 1, "--obs and --act must be >= 1");
+            var (model, planner) = parse.GetValue(preset) switch
+            {
+                "small" => (TdMpc2.TdMpc2ModelOptions.Small, Robotics.Runtime.Controllers.LatentMpc.LatentMppiOptions.Small),
+                "size1" => (TdMpc2.TdMpc2ModelOptions.Size1, Robotics.Runtime.Controllers.LatentMpc.LatentMppiOptions.Small),
+                "reference" => (TdMpc2.TdMpc2ModelOptions.Size1, new Robotics.Runtime.Controllers.LatentMpc.LatentMppiOptions()),
+                var p => throw new UsageException($"--preset must be small, size1 or reference, got '{p}'"),
+            };
+            TdMpc2.TdMpc2Options options;
+            try
+            {
+                options = new TdMpc2.TdMpc2Options { EnvId = "bench", OutDir = "bench", Model = model, Planner = planner, BatchSize = parse.GetValue(batch), Threads = parse.GetValue(threads) }.Validate();
+            }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            var r = TdMpc2.TdMpc2Benchmark.Run(options, parse.GetValue(obs), parse.GetValue(act), parse.GetValue(n), parse.GetValue(n));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"preset\":\"{parse.GetValue(preset)}\",\"batch\":{options.BatchSize},\"threads\":{options.Threads},\"update_ms_median\":{r.UpdateMsMedian:F2},\"update_cpu_ms\":{r.UpdateCpuMs:F2},\"plan_ms_median\":{r.PlanMsMedian:F2},\"plan_cpu_ms\":{r.PlanCpuMs:F2}}}"));
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
 }
