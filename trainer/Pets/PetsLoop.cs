@@ -69,18 +69,24 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
                 OnnxExporter.Export(ensemble, ModelCardInputs.From(env, EpisodeReader.Digest(dataDir)), modelPath);
             }
 
-            using var controller = MpcController.Create(modelPath, robot, spec, new MpcControllerOptions
+            var controllerOptions = new MpcControllerOptions
             {
-                Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda },
+                Planner = o.Planner, Budget = o.Budget,
+                Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda, ExplorationBonus = o.ExplorationBonus },
                 PlannerThreads = o.PlannerThreads, Provider = ProviderPreference.Cpu, Gate = GateKind.PassThrough,
                 Loop = loopOptions, Seed = o.Seed * 1000 + it,
-            }, time);
+            };
+            using var controller = MpcController.Create(modelPath, robot, spec, controllerOptions, time);
             double collectReturn = 0;
             for (int k = 0; k < o.EpisodesPerIteration; k++)
                 collectReturn += (await controller.Loop.RunEpisodeAsync(episodeId++, sink, ct).ConfigureAwait(false)).Return;
             collectReturn /= o.EpisodesPerIteration;
 
-            var (evalReturns, planMedian, planP99) = await EvaluateAsync(controller, o, loopOptions with { Record = false }, ct).ConfigureAwait(false);
+            // The exploration bonus is for collecting data only: evaluation plans for the task's reward alone.
+            using var explorationFree = o.ExplorationBonus > 0
+                ? MpcController.Create(modelPath, robot, spec, controllerOptions with { Costs = controllerOptions.Costs with { ExplorationBonus = 0 } }, time)
+                : null;
+            var (evalReturns, planMedian, planP99) = await EvaluateAsync(explorationFree ?? controller, o, loopOptions with { Record = false }, ct).ConfigureAwait(false);
             double mean = evalReturns.Average();
             double std = Math.Sqrt(evalReturns.Sum(x => (x - mean) * (x - mean)) / evalReturns.Length);
             long envSteps = memory.Episodes.Sum(e => (long)e.Length);
