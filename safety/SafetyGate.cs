@@ -30,7 +30,7 @@ public sealed class SafetyGate : ICommandGate
 {
     private readonly float[] _safeAction;
     private readonly int _obsDim, _actDim;
-    private readonly IEnsembleModel? _model;
+    private readonly ISafetyPredictor? _model;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SafetyEventQueue? _auditQueue;
@@ -49,13 +49,13 @@ public sealed class SafetyGate : ICommandGate
 
     // Buffers allocated once: the action being decided, the last command sent, and model batches.
     private readonly float[] _action, _lastSent;
-    private readonly float[] _obsRows, _actRows, _nextRows, _rewardRows, _disRows;
+    private readonly float[] _obsRows, _actRows, _nextRows, _disRows;
     private readonly bool _useModel;
 
     private long _ticks;
     private readonly long[] _byDecision = new long[5];
 
-    private SafetyGate(RobotSpec spec, IEnsembleModel? model, SafetyGateOptions o, EStopLatch estop, TimeProvider time, ILogger logger)
+    private SafetyGate(RobotSpec spec, ISafetyPredictor? model, SafetyGateOptions o, EStopLatch estop, TimeProvider time, ILogger logger)
     {
         Spec = spec;
         EStop = estop;
@@ -79,7 +79,7 @@ public sealed class SafetyGate : ICommandGate
             if (on(SafetyCheck.ModelOutput)) _modelOutput = new ModelOutputCheck();
             if (on(SafetyCheck.StateLimits) && o.StateLimits is not null) _stateLimits = new StateLimitsCheck(o.StateLimits);
             if (on(SafetyCheck.UncertaintyVeto))
-                _uncertainty = new UncertaintyVetoCheck(o.Uncertainty, o.Uncertainty.ThresholdFor(model.Card));
+                _uncertainty = new UncertaintyVetoCheck(o.Uncertainty, o.Uncertainty.ThresholdFor(model));
         }
         ModelFailure = _modelOutput ?? new ModelOutputCheck();
         _useModel = _modelOutput is not null || _stateLimits is not null || _uncertainty is not null;
@@ -94,7 +94,6 @@ public sealed class SafetyGate : ICommandGate
         _obsRows = new float[rows * _obsDim];
         _actRows = new float[rows * _actDim];
         _nextRows = new float[rows * _obsDim];
-        _rewardRows = new float[rows];
         _disRows = new float[rows];
     }
 
@@ -104,7 +103,7 @@ public sealed class SafetyGate : ICommandGate
     /// <paramref name="estop"/> defaults to a new latch (see <see cref="EStop"/>), time to the system clock.
     /// Throws <see cref="ArgumentException"/> naming any setting that does not fit.
     /// </summary>
-    public static SafetyGate Create(RobotSpec spec, IEnsembleModel? model = null, SafetyGateOptions? options = null,
+    public static SafetyGate Create(RobotSpec spec, ISafetyPredictor? model = null, SafetyGateOptions? options = null,
                                     EStopLatch? estop = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         options = (options ?? new SafetyGateOptions()).Validate(spec, model);
@@ -115,12 +114,14 @@ public sealed class SafetyGate : ICommandGate
     }
 
     public RobotSpec Spec { get; }
+    /// <summary>The predictor the model checks use; null when they are off.</summary>
+    public ISafetyPredictor? Predictor => _model;
     /// <summary>The latch this gate obeys; engage it from MQTT, serial, the CLI or an API.</summary>
     public EStopLatch EStop { get; }
     /// <summary>The checks that run, in order, each with its options and counter.</summary>
     public IReadOnlyList<CheckCounter> Checks => _checks;
     public SafetyChecks ActiveChecks => _checks.Aggregate(SafetyChecks.None, (s, c) => s | (SafetyChecks)(1 << (int)c.Check));
-    /// <summary>D above which the uncertainty check vetoes; NaN when that check is off.</summary>
+    /// <summary>U above which the uncertainty check vetoes; NaN when that check is off.</summary>
     public float UncertaintyThreshold => _uncertainty?.Threshold ?? float.NaN;
     /// <summary>The last command this gate let out (the reference of the rate limit).</summary>
     public ReadOnlySpan<float> LastSent => _lastSent;
@@ -249,7 +250,7 @@ public sealed class SafetyGate : ICommandGate
         try
         {
             _model!.Predict(n, _obsRows.AsSpan(0, n * _obsDim), _actRows.AsSpan(0, n * _actDim),
-                            _nextRows.AsSpan(0, n * _obsDim), _rewardRows.AsSpan(0, n), _disRows.AsSpan(0, n));
+                            _nextRows.AsSpan(0, n * _obsDim), _disRows.AsSpan(0, n));
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -33,7 +33,7 @@ public sealed record SafetyGateOptions
     public SafetyAuditOptions Audit { get; init; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that does not fit the robot or model.</summary>
-    public SafetyGateOptions Validate(RobotSpec spec, IEnsembleModel? model)
+    public SafetyGateOptions Validate(RobotSpec spec, ISafetyPredictor? model)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -52,7 +52,9 @@ public sealed record SafetyGateOptions
             if (model.ObsDim != obsDim || model.ActDim != actDim)
                 throw new ArgumentException(
                     $"safety: model is for obs {model.ObsDim} / action {model.ActDim} dims, robot '{spec.Id}' has {obsDim} / {actDim}");
-            if (Enabled.Includes(SafetyCheck.UncertaintyVeto)) Uncertainty.ThresholdFor(model.Card);
+            if (Enabled.Includes(SafetyCheck.UncertaintyVeto)) Uncertainty.ThresholdFor(model);
+            if (model.MaxBatch < Math.Max(1, MaxCandidates))
+                throw new ArgumentException($"safety: the predictor takes {model.MaxBatch} rows per call, fewer than max candidates {MaxCandidates}");
         }
         else if (StateLimits is not null && Enabled.Includes(SafetyCheck.StateLimits))
         {

@@ -9,7 +9,11 @@ namespace Robotics.Core.Episodes;
 /// into a directory, crash-safely: each file is written under a temporary name that does not end in
 /// ".parquet", flushed and fsynced, then atomically renamed. A process killed at any point leaves every
 /// earlier episode readable and never a half file under a ".parquet" name (at most a dot-named ".tmp" file,
-/// which readers ignore). Not thread-safe; not hot path.
+/// which readers ignore). An episode still being recorded can be written in chunks
+/// (<see cref="WritePart"/>, each chunk its own whole file, written the same way); the finished episode's
+/// file then replaces its parts. A writer opened on a folder where a crash left both an episode's file and
+/// its parts deletes the parts (the file is complete: it was renamed only after its fsync).
+/// Not thread-safe; not hot path.
 /// </summary>
 public sealed class EpisodeWriter : IDisposable
 {
@@ -24,7 +28,11 @@ public sealed class EpisodeWriter : IDisposable
         _options = (options ?? new EpisodeWriterOptions()).Validate();
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
+        DeleteSupersededParts();
     }
+
+    /// <summary>The id the next new episode in this folder gets (continues the numbering of earlier recordings).</summary>
+    public long NextEpisodeId => EpisodeFiles.NextId(Directory);
 
     /// <summary>Absolute path of the episode directory.</summary>
     public string Directory { get; }
@@ -40,8 +48,9 @@ public sealed class EpisodeWriter : IDisposable
     public void WriteEpisode(Episode episode) => WriteEpisodeAsync(episode).GetAwaiter().GetResult();
 
     /// <summary>
-    /// Writes <paramref name="episode"/> as one file. On failure or cancellation the temporary file is
-    /// removed and no ".parquet" file of this episode appears.
+    /// Writes <paramref name="episode"/> as one file and then deletes the chunks <see cref="WritePart"/> wrote
+    /// of it. On failure or cancellation the temporary file is removed and no ".parquet" file of this
+    /// episode appears (its parts stay).
     /// </summary>
     public async Task WriteEpisodeAsync(Episode episode, CancellationToken cancellationToken = default)
     {
@@ -50,18 +59,41 @@ public sealed class EpisodeWriter : IDisposable
         string final = Path.Combine(Directory, EpisodeFiles.FileName(episode.Id));
         if (!_options.Overwrite && File.Exists(final))
             throw new IOException($"episode file '{final}' already exists");
-        string temp = Path.Combine(Directory, EpisodeFiles.TempFileName(episode.Id));
+        await WriteFileAsync(final, episode.Transitions, _options.Overwrite, cancellationToken).ConfigureAwait(false);
+        _written.Add(final);
+        if (DeleteParts(episode.Id) > 0 && _options.Durable) DirectorySync.Fsync(Directory);
+    }
+
+    /// <summary>
+    /// Writes chunk <paramref name="part"/> (0, 1, 2, ...) of the episode still being recorded as its own
+    /// crash-safe file (<see cref="EpisodeFiles.PartFileName"/>), replacing an earlier write of the same part.
+    /// Together the parts hold every transition written so far; readers take them in name order.
+    /// </summary>
+    public void WritePart(long episodeId, int part, IReadOnlyList<Transition> rows) =>
+        WritePartAsync(episodeId, part, rows).GetAwaiter().GetResult();
+
+    public async Task WritePartAsync(long episodeId, int part, IReadOnlyList<Transition> rows, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Validate(new Episode(episodeId, rows));
+        string final = Path.Combine(Directory, EpisodeFiles.PartFileName(episodeId, part));
+        await WriteFileAsync(final, rows, overwrite: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteFileAsync(string final, IReadOnlyList<Transition> rows, bool overwrite, CancellationToken cancellationToken)
+    {
+        string temp = Path.Combine(Directory, EpisodeFiles.TempFileName(Path.GetFileName(final)));
         try
         {
             var stream = OpenTemp(temp);
             await using (stream.ConfigureAwait(false))
             {
-                await WriteParquetAsync(episode.Transitions, stream, cancellationToken).ConfigureAwait(false);
+                await WriteParquetAsync(rows, stream, cancellationToken).ConfigureAwait(false);
                 if (_options.Durable && stream is FileStream file) file.Flush(flushToDisk: true);
                 else await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             cancellationToken.ThrowIfCancellationRequested();
-            File.Move(temp, final, _options.Overwrite);
+            File.Move(temp, final, overwrite);
         }
         catch
         {
@@ -69,7 +101,31 @@ public sealed class EpisodeWriter : IDisposable
             throw;
         }
         if (_options.Durable) DirectorySync.Fsync(Directory);
-        _written.Add(final);
+    }
+
+    /// <summary>Deletes the part files of <paramref name="id"/>; returns how many.</summary>
+    private int DeleteParts(long id)
+    {
+        int n = 0;
+        foreach (string f in System.IO.Directory.EnumerateFiles(Directory))
+            if (EpisodeFiles.TryParse(Path.GetFileName(f), out long fid, out int part) && fid == id && part >= 0)
+            {
+                File.Delete(f);
+                n++;
+            }
+        return n;
+    }
+
+    /// <summary>Crash recovery: parts of an episode whose whole file exists are leftovers of an interrupted clean-up.</summary>
+    private void DeleteSupersededParts()
+    {
+        var finished = new HashSet<long>();
+        var parted = new HashSet<long>();
+        foreach (string f in System.IO.Directory.EnumerateFiles(Directory))
+            if (EpisodeFiles.TryParse(Path.GetFileName(f), out long id, out int part))
+                (part < 0 ? finished : parted).Add(id);
+        foreach (long id in parted)
+            if (finished.Contains(id)) DeleteParts(id);
     }
 
     public void Dispose() => _disposed = true;

@@ -3,81 +3,138 @@ using System.Text.Json.Serialization;
 
 namespace Robotics.Core.Models;
 
-/// <summary>A box space as written in a model card.</summary>
-public sealed record CardSpace(string[] Names, float[] Low, float[] High);
-
 /// <summary>
-/// The model card stored as JSON under the ONNX metadata key <see cref="MetadataKey"/>: what the model
-/// was trained for, on what data, how well it did, and the calibrated disagreement threshold the safety
-/// gate uses.
+/// The model card (format 2), stored as JSON under the ONNX metadata key <see cref="MetadataKey"/>. A common
+/// header (kind, algo, env id, spaces, control period, training data, trainer, metrics), the graphs the file
+/// or its siblings provide by role, and optional sections: <see cref="Ensemble"/>, <see cref="Uncertainty"/>
+/// (the calibration the safety gate's threshold comes from) and <see cref="TaskCost"/>. Format-1 cards
+/// (ensemble-only, e.g. the shipped models/pendulum.onnx) are mapped onto format 2 when read
+/// (<see cref="ModelCardFormat1"/>); cards are always written as format 2.
 /// </summary>
 public sealed record ModelCard
 {
     public const string MetadataKey = "robotics.card";
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
+    /// <summary>A <see cref="Graphs"/> location meaning "the file this card is in".</summary>
+    public const string ThisFile = ".";
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
-    /// <summary>Algorithm that produced the model, e.g. "pets".</summary>
-    public string Algo { get; init; } = "pets";
+    /// <summary>What the model is (<see cref="ModelKinds"/>); picks the controller.</summary>
+    public required string Kind { get; init; }
+    /// <summary>Algorithm that produced the model, e.g. "pets", "mbpo", "tdmpc2".</summary>
+    public required string Algo { get; init; }
+    /// <summary>The robot/environment id the spaces and period belong to (checked against the robot's spec).</summary>
     public required string EnvId { get; init; }
     public required CardSpace ObservationSpace { get; init; }
     public required CardSpace ActionSpace { get; init; }
     public required double ControlPeriodSeconds { get; init; }
-    public required int EnsembleSize { get; init; }
-    public required int Elites { get; init; }
     /// <summary>SHA-256 (hex) over the Parquet files the model was trained on, in file-name order.</summary>
     public required string TrainingDataDigest { get; init; }
     public long TrainingTransitions { get; init; }
-    public Dictionary<string, double> Metrics { get; init; } = new();
     public required string TrainerVersion { get; init; }
-    /// <summary>99th percentile of disagreement D on the validation split (normalised output units).</summary>
-    public required double DisagreementP99 { get; init; }
-    /// <summary>Maximum disagreement D on the validation split.</summary>
-    public required double DisagreementMax { get; init; }
-    /// <summary>Names of the graphs/outputs the file provides beyond the step graph (e.g. fused rollout).</summary>
-    public string[] Capabilities { get; init; } = [];
+    public Dictionary<string, double> Metrics { get; init; } = new();
+    /// <summary>Graph role (<see cref="GraphRoles"/>) -> <see cref="ThisFile"/> or a file name beside this one.</summary>
+    public Dictionary<string, string> Graphs { get; init; } = new();
+    public EnsembleSection? Ensemble { get; init; }
+    public UncertaintyCalibration? Uncertainty { get; init; }
+    public TaskCostSection? TaskCost { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = false,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    private static readonly JsonSerializerOptions Indented = new(Json) { WriteIndented = true };
 
-    /// <summary>Parses and validates a card; throws <see cref="InvalidDataException"/> naming the problem.</summary>
+    public string ToJson(bool indented = false) => JsonSerializer.Serialize(this, indented ? Indented : Json);
+
+    public int ObsDim => ObservationSpace.Names.Length;
+    public int ActDim => ActionSpace.Names.Length;
+
+    /// <summary>True when the card lists a graph for <paramref name="role"/>.</summary>
+    public bool HasGraph(string role) => Graphs.ContainsKey(role);
+
+    /// <summary>
+    /// Parses and validates a card of format 1 or 2; throws <see cref="InvalidDataException"/> naming the
+    /// problem on one line.
+    /// </summary>
     public static ModelCard FromJson(string json)
     {
-        ModelCard? card;
-        try { card = JsonSerializer.Deserialize<ModelCard>(json, Json); }
-        catch (JsonException e) { throw new InvalidDataException($"model card is not valid JSON: {e.Message}", e); }
-        if (card is null) throw new InvalidDataException("model card is empty");
-        return card.Validate();
+        int version;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException("model card is not a JSON object");
+            version = doc.RootElement.TryGetProperty("format_version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : 1;
+        }
+        catch (JsonException e) { throw new InvalidDataException($"model card is not valid JSON: {OneLine(e.Message)}", e); }
+        return version switch
+        {
+            1 => ModelCardFormat1.Read(json),
+            CurrentFormatVersion => Deserialize<ModelCard>(json).Validate(),
+            _ => throw new InvalidDataException($"model card format_version {version} is not supported (this build reads 1 and {CurrentFormatVersion})"),
+        };
     }
+
+    internal static T Deserialize<T>(string json) where T : class
+    {
+        try { return JsonSerializer.Deserialize<T>(json, Json) ?? throw new InvalidDataException("model card is empty"); }
+        catch (JsonException e) { throw new InvalidDataException($"model card: {OneLine(e.Message)}", e); }
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
 
     /// <summary>Throws <see cref="InvalidDataException"/> naming the first invalid field.</summary>
     public ModelCard Validate()
     {
-        if (FormatVersion != CurrentFormatVersion)
-            throw new InvalidDataException($"model card format_version {FormatVersion} is not supported (expected {CurrentFormatVersion})");
-        if (string.IsNullOrWhiteSpace(EnvId)) throw new InvalidDataException("model card: env_id is empty");
+        Require(FormatVersion == CurrentFormatVersion, $"format_version {FormatVersion} is not {CurrentFormatVersion}");
+        Require(ModelKinds.IsWellFormed(Kind), $"kind '{Kind}' is not a lower-case kebab name (known: {string.Join(", ", ModelKinds.Known)})");
+        Require(!string.IsNullOrWhiteSpace(Algo), "algo is empty");
+        Require(!string.IsNullOrWhiteSpace(EnvId), "env_id is empty");
         CheckSpace("observation_space", ObservationSpace);
         CheckSpace("action_space", ActionSpace);
-        if (!(ControlPeriodSeconds > 0)) throw new InvalidDataException($"model card: control_period_seconds must be > 0, got {ControlPeriodSeconds}");
-        if (EnsembleSize < 1) throw new InvalidDataException($"model card: ensemble_size must be >= 1, got {EnsembleSize}");
-        if (Elites < 1 || Elites > EnsembleSize) throw new InvalidDataException($"model card: elites must be in [1, ensemble_size={EnsembleSize}], got {Elites}");
-        if (!(DisagreementP99 >= 0) || !double.IsFinite(DisagreementP99)) throw new InvalidDataException($"model card: disagreement_p99 must be finite and >= 0, got {DisagreementP99}");
-        if (!(DisagreementMax >= DisagreementP99) || !double.IsFinite(DisagreementMax)) throw new InvalidDataException($"model card: disagreement_max must be finite and >= disagreement_p99, got {DisagreementMax}");
-        if (string.IsNullOrWhiteSpace(TrainingDataDigest)) throw new InvalidDataException("model card: training_data_digest is empty");
+        Require(ControlPeriodSeconds > 0 && double.IsFinite(ControlPeriodSeconds), $"control_period_seconds must be > 0, got {ControlPeriodSeconds}");
+        Require(!string.IsNullOrWhiteSpace(TrainingDataDigest), "training_data_digest is empty");
+        Require(TrainingTransitions >= 0, $"training_transitions must be >= 0, got {TrainingTransitions}");
+        Require(Graphs is { Count: > 0 }, "graphs is empty (role -> '.' or a file name)");
+        foreach (var (role, where) in Graphs)
+        {
+            Require(!string.IsNullOrWhiteSpace(role) && !string.IsNullOrWhiteSpace(where), $"graphs has an empty role or location ('{role}': '{where}')");
+            Require(where == ThisFile || (Path.GetFileName(where) == where && where != ".."),
+                    $"graphs['{role}'] = '{where}' must be '{ThisFile}' or a file name beside the card's file");
+        }
+        if (Ensemble is { } e)
+        {
+            Require(e.Size >= 1, $"ensemble.size must be >= 1, got {e.Size}");
+            Require(e.Elites >= 1 && e.Elites <= e.Size, $"ensemble.elites must be in [1, size={e.Size}], got {e.Elites}");
+        }
+        if (Uncertainty is { } u)
+        {
+            Require(!string.IsNullOrWhiteSpace(u.Method), "uncertainty.method is empty");
+            Require(u.P99 >= 0 && double.IsFinite(u.P99), $"uncertainty.p99 must be finite and >= 0, got {u.P99}");
+            Require(u.Max >= u.P99 && double.IsFinite(u.Max), $"uncertainty.max must be finite and >= uncertainty.p99, got {u.Max}");
+        }
+        if (TaskCost is { } t) Require(!string.IsNullOrWhiteSpace(t.Task), "task_cost.task is empty");
+        if (Kind == ModelKinds.EnsembleDynamics)
+        {
+            Require(Ensemble is not null, "an ensemble-dynamics card needs the ensemble section");
+            Require(HasGraph(GraphRoles.Step), $"an ensemble-dynamics card needs graphs['{GraphRoles.Step}']");
+        }
         return this;
     }
 
     private static void CheckSpace(string name, CardSpace? s)
     {
-        if (s is null) throw new InvalidDataException($"model card: {name} is missing");
-        if (s.Names is null || s.Low is null || s.High is null || s.Names.Length == 0
-            || s.Names.Length != s.Low.Length || s.Names.Length != s.High.Length)
-            throw new InvalidDataException($"model card: {name} needs names, low and high of one non-zero length");
+        Require(s is not null, $"{name} is missing");
+        Require(s!.Names is { Length: > 0 } && s.Low is not null && s.High is not null
+                && s.Names.Length == s.Low.Length && s.Names.Length == s.High.Length,
+                $"{name} needs names, low and high of one non-zero length");
+    }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok) throw new InvalidDataException("model card: " + message);
     }
 }

@@ -18,6 +18,11 @@ public sealed class StateBuffer
     public bool Truncated { get; set; }
     /// <summary>Runtime-side <see cref="TimeProvider.GetTimestamp"/> when this state arrived (for staleness).</summary>
     public long ReceivedTimestamp { get; set; }
+    /// <summary>
+    /// Runtime-side count of the robot's restarts the driver recognised (0 until the first): a state of a new
+    /// epoch does not follow from the command before it, so the loop ends the episode there.
+    /// </summary>
+    public long Epoch { get; set; }
 
     /// <summary>Hot path: copies every field into <paramref name="dst"/> without allocating.</summary>
     public void CopyTo(StateBuffer dst)
@@ -25,5 +30,6 @@ public sealed class StateBuffer
         Obs.AsSpan().CopyTo(dst.Obs);
         dst.Seq = Seq; dst.Time = Time; dst.Reward = Reward;
         dst.Terminated = Terminated; dst.Truncated = Truncated; dst.ReceivedTimestamp = ReceivedTimestamp;
+        dst.Epoch = Epoch;
     }
 }

@@ -7,7 +7,8 @@ namespace Robotics.Drivers.Common;
 public sealed class DriverCounters
 {
     internal long _statesAccepted, _statesRejected, _commandsSent, _commandsDropped, _reconnects,
-        _disconnects, _framesDropped, _badCrc, _seqGaps, _staleEvents, _estopMessages, _commandsRejected;
+        _disconnects, _framesDropped, _badCrc, _seqGaps, _staleEvents, _estopMessages, _commandsRejected,
+        _seqTooFarAhead, _robotRestarts;
 
     /// <summary>States that passed validation and became readable.</summary>
     public long StatesAccepted => Interlocked.Read(ref _statesAccepted);
@@ -27,6 +28,10 @@ public sealed class DriverCounters
     /// <summary>Times the watchdog saw the state go stale (counted once per fresh -> stale transition).</summary>
     public long StaleEvents => Interlocked.Read(ref _staleEvents);
     public long EStopMessages => Interlocked.Read(ref _estopMessages);
+    /// <summary>States rejected because their seq ran further ahead than the window (also in <see cref="StatesRejected"/>).</summary>
+    public long SeqTooFarAhead => Interlocked.Read(ref _seqTooFarAhead);
+    /// <summary>Robot restarts recognised (a new session, or a consistent run of states outside the window).</summary>
+    public long RobotRestarts => Interlocked.Read(ref _robotRestarts);
 
     /// <summary>Robot side: commands that were malformed, had the wrong length or a non-finite action.</summary>
     public long CommandsRejected => Interlocked.Read(ref _commandsRejected);
@@ -40,5 +45,6 @@ public sealed class DriverCounters
 
     public override string ToString() =>
         $"states {StatesAccepted} accepted / {StatesRejected} rejected, commands {CommandsSent} sent / {CommandsDropped} dropped, " +
-        $"reconnects {Reconnects}, disconnects {Disconnects}, frames dropped {FramesDropped} (bad crc {BadCrc}), seq gaps {SequenceGaps}, stale {StaleEvents}";
+        $"reconnects {Reconnects}, disconnects {Disconnects}, frames dropped {FramesDropped} (bad crc {BadCrc}), seq gaps {SequenceGaps}, stale {StaleEvents}, " +
+        $"seq too far ahead {SeqTooFarAhead}, robot restarts {RobotRestarts}";
 }

@@ -10,21 +10,29 @@ public enum StateRejection : byte
     WrongLength,
     NonFinite,
     OutOfOrder,
+    /// <summary>A seq further ahead of the newest than the sequencer's window (forged or corrupt).</summary>
+    TooFarAhead,
 }
 
 /// <summary>
 /// Checks a parsed state before it becomes readable: observation length already enforced by the
-/// parser, here finiteness and ordering. Allocation-free.
+/// parser, here finiteness; ordering is the <see cref="StateSequencer"/>'s. Allocation-free.
 /// </summary>
 internal static class StateValidator
 {
-    public static StateRejection Check(StateBuffer s, long previousSeq)
+    public static StateRejection Check(StateBuffer s)
     {
         foreach (float v in s.Obs)
             if (!float.IsFinite(v)) return StateRejection.NonFinite;
         if (!float.IsFinite(s.Reward) || !double.IsFinite(s.Time)) return StateRejection.NonFinite;
-        // Duplicates and reordered states would make the loop act twice on one observation.
-        if (s.Seq <= previousSeq) return StateRejection.OutOfOrder;
         return StateRejection.None;
     }
+
+    /// <summary>The rejection a sequencer verdict stands for (None for accepted and restarted states).</summary>
+    public static StateRejection Of(SeqVerdict v) => v switch
+    {
+        SeqVerdict.OutOfOrder => StateRejection.OutOfOrder,
+        SeqVerdict.TooFarAhead => StateRejection.TooFarAhead,
+        _ => StateRejection.None,
+    };
 }

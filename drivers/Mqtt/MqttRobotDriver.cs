@@ -33,6 +33,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private RobotSpec? _spec;
     private LatestState? _latest;
     private StateBuffer? _staging;
+    private StateSequencer? _sequencer;
 
     // Command side: Write (the loop's thread) serialises into the mailbox's producer slot and publishes it;
     // the sender thread takes the newest. _json and _outgoing belong to Write.
@@ -165,6 +166,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         if (!_active || _outgoing is null) return;
         var o = _outgoing;
         OutgoingCommand.Prepare(command, o, _spec!, _options.CommandTtl);
+        o.StateSeq = _sequencer!.ToRobotSeq(o.StateSeq);
         var slot = _commands.ProducerSlot;
         slot.Json.ResetWrittenCount();
         _json.Reset(slot.Json);
@@ -239,14 +241,29 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private void OnState(in ReadOnlySequence<byte> payload)
     {
         if (_latest is null || _staging is null) return; // before the spec: nothing to validate against
-        var why = StateJson.Parse(payload, _staging);
-        if (why == StateRejection.None && _staging.Seq == _latest.Seq) return; // a repeat (QoS 1 redelivery, idle republish)
-        if (why == StateRejection.None) why = StateValidator.Check(_staging, _latest.Seq);
+        var why = StateJson.Parse(payload, _staging, out long? session);
+        if (why == StateRejection.None) why = StateValidator.Check(_staging);
         if (why != StateRejection.None)
         {
             Reject(why, payload);
             return;
         }
+        var verdict = _sequencer!.Accept(_staging.Seq, session, out long loopSeq, out long epoch);
+        if (verdict == SeqVerdict.Repeat) return; // QoS 1 redelivery, idle republish
+        if (verdict is SeqVerdict.OutOfOrder or SeqVerdict.TooFarAhead)
+        {
+            if (verdict == SeqVerdict.TooFarAhead) Counters.Inc(ref Counters._seqTooFarAhead);
+            Reject(StateValidator.Of(verdict), payload);
+            return;
+        }
+        if (verdict == SeqVerdict.Restarted)
+        {
+            Counters.Inc(ref Counters._robotRestarts);
+            _logger.LogWarning("mqtt driver: robot restarted (state seq {Seq}, session {Session}); epoch {Epoch} starts at loop seq {LoopSeq}",
+                _staging.Seq, session?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", epoch, loopSeq);
+        }
+        _staging.Seq = loopSeq;
+        _staging.Epoch = epoch;
         _staging.ReceivedTimestamp = _time.GetTimestamp();
         _latest.Publish(_staging);
         Counters.Inc(ref Counters._statesAccepted);
@@ -277,6 +294,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         {
             _staging = new StateBuffer(spec.ObservationSpace.Dimension);
             _latest = new LatestState(spec.ObservationSpace.Dimension);
+            _sequencer = new StateSequencer(spec.ControlPeriod, _time);
             _outgoing = new CommandBuffer(spec.ActionSpace.Dimension);
             _spec = spec;
             _specArrived.TrySetResult(spec);
@@ -312,7 +330,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         }
         else
         {
-            _logger.LogInformation("mqtt driver: e-stop release requested: {Reason}", m.Reason);
+            _logger.LogWarning("mqtt driver: e-stop release requested: {Reason}", m.Reason);
             _estop?.RequestRelease(_time.GetTimestamp());
         }
     }

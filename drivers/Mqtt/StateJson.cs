@@ -6,8 +6,8 @@ using Robotics.Drivers.Common;
 namespace Robotics.Drivers.Mqtt;
 
 /// <summary>
-/// The state payload: <c>{"seq":int,"t":float,"obs":[...],"reward":float,"terminated":bool,"truncated":bool}</c>
-/// (reward, terminated, truncated optional; unknown properties ignored).
+/// The state payload: <c>{"seq":int,"t":float,"obs":[...],"reward":float,"terminated":bool,"truncated":bool,"session":int}</c>
+/// (reward, terminated, truncated, session optional; unknown properties ignored).
 /// </summary>
 public static class StateJson
 {
@@ -15,11 +15,15 @@ public static class StateJson
     /// Allocation-free parse into <paramref name="dst"/>. Returns why the payload was rejected, or None.
     /// On rejection <paramref name="dst"/> holds partial data and must not be used.
     /// </summary>
-    public static StateRejection Parse(in ReadOnlySequence<byte> payload, StateBuffer dst)
+    public static StateRejection Parse(in ReadOnlySequence<byte> payload, StateBuffer dst) => Parse(payload, dst, out _);
+
+    /// <summary>As <see cref="Parse(in ReadOnlySequence{byte}, StateBuffer)"/>; also the robot's <c>session</c> (null when absent).</summary>
+    public static StateRejection Parse(in ReadOnlySequence<byte> payload, StateBuffer dst, out long? session)
     {
+        session = null;
         try
         {
-            return ParseCore(payload, dst);
+            return ParseCore(payload, dst, ref session);
         }
         catch (JsonException)
         {
@@ -27,7 +31,7 @@ public static class StateJson
         }
     }
 
-    private static StateRejection ParseCore(in ReadOnlySequence<byte> payload, StateBuffer dst)
+    private static StateRejection ParseCore(in ReadOnlySequence<byte> payload, StateBuffer dst, ref long? session)
     {
         var r = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 4 });
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return StateRejection.Malformed;
@@ -45,6 +49,11 @@ public static class StateJson
             {
                 if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out long seq)) return StateRejection.Malformed;
                 dst.Seq = seq; haveSeq = true;
+            }
+            else if (r.ValueTextEquals("session"u8))
+            {
+                if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out long id)) return StateRejection.Malformed;
+                session = id;
             }
             else if (r.ValueTextEquals("t"u8))
             {
@@ -127,8 +136,8 @@ public static class StateJson
         return r.TokenType == JsonTokenType.False;
     }
 
-    /// <summary>Allocation-free write (robot side), e.g. for the virtual robot.</summary>
-    public static void Write(Utf8JsonWriter w, StateBuffer s)
+    /// <summary>Allocation-free write (robot side), e.g. for the virtual robot; <paramref name="session"/> is written when given.</summary>
+    public static void Write(Utf8JsonWriter w, StateBuffer s, long? session = null)
     {
         w.WriteStartObject();
         w.WriteNumber("seq"u8, s.Seq);
@@ -139,6 +148,7 @@ public static class StateJson
         w.WriteNumber("reward"u8, s.Reward);
         w.WriteBoolean("terminated"u8, s.Terminated);
         w.WriteBoolean("truncated"u8, s.Truncated);
+        if (session is { } id) w.WriteNumber("session"u8, id);
         w.WriteEndObject();
     }
 }

@@ -8,7 +8,8 @@ namespace Robotics.Drivers.Serial;
 
 /// <summary>
 /// Payload layouts of the serial frames (all little-endian; docs/PROTOCOL.md has the byte tables).
-/// State: flags u8 (bit0 terminated, bit1 truncated) | state_seq u32 | t_ms u32 | reward f32 | obs f32 x n.
+/// State: flags u8 (bit0 terminated, bit1 truncated, bit2 session follows) | state_seq u32 | t_ms u32 | reward f32 |
+/// obs f32 x n [| session u32].
 /// Command: safety u8 | ttl_ms u16 | state_seq u32 | action f32 x m.
 /// E-stop: engage u8 | reason UTF-8 (rest). Heartbeat: status u8.
 /// Spec: obs_dim u8 | act_dim u8 | period_us u32 | obs low, obs high, act low, act high, safe (f32 each) |
@@ -20,29 +21,39 @@ public static class SerialPayloads
     public const int StateHeader = 13, CommandHeader = 7;
 
     public static int StateLength(int obsDim) => StateHeader + 4 * obsDim;
+    public static int StateLength(int obsDim, bool withSession) => StateLength(obsDim) + (withSession ? 4 : 0);
+    private const byte SessionFlag = 4;
     public static int CommandLength(int actDim) => CommandHeader + 4 * actDim;
 
-    public static int WriteState(Span<byte> dst, StateBuffer s)
+    /// <summary>Writes a state; with <paramref name="session"/> the session flag is set and the session follows the observation.</summary>
+    public static int WriteState(Span<byte> dst, StateBuffer s, uint? session = null)
     {
-        dst[0] = (byte)((s.Terminated ? 1 : 0) | (s.Truncated ? 2 : 0));
+        dst[0] = (byte)((s.Terminated ? 1 : 0) | (s.Truncated ? 2 : 0) | (session.HasValue ? SessionFlag : 0));
         BinaryPrimitives.WriteUInt32LittleEndian(dst[1..], (uint)s.Seq);
         BinaryPrimitives.WriteUInt32LittleEndian(dst[5..], (uint)Math.Clamp(Math.Round(s.Time * 1000), 0, uint.MaxValue));
         BinaryPrimitives.WriteSingleLittleEndian(dst[9..], s.Reward);
         WriteFloats(dst[StateHeader..], s.Obs);
-        return StateLength(s.Obs.Length);
+        if (session is { } id) BinaryPrimitives.WriteUInt32LittleEndian(dst[StateLength(s.Obs.Length)..], id);
+        return StateLength(s.Obs.Length, session.HasValue);
     }
 
     /// <summary>
     /// Fills everything but Seq (returned as the wire's 32 bits in <paramref name="seq"/>) and
     /// ReceivedTimestamp. Checks length and finiteness.
     /// </summary>
-    public static StateRejection ReadState(ReadOnlySpan<byte> src, StateBuffer dst, out uint seq)
+    public static StateRejection ReadState(ReadOnlySpan<byte> src, StateBuffer dst, out uint seq) => ReadState(src, dst, out seq, out _);
+
+    /// <summary>As the overload without it; <paramref name="session"/> is the robot's session when its flag is set, else null.</summary>
+    public static StateRejection ReadState(ReadOnlySpan<byte> src, StateBuffer dst, out uint seq, out long? session)
     {
         seq = 0;
-        if (src.Length != StateLength(dst.Obs.Length))
-            return src.Length < StateHeader || (src.Length - StateHeader) % 4 != 0 ? StateRejection.Malformed : StateRejection.WrongLength;
+        session = null;
+        if (src.Length < StateHeader || (src.Length - StateHeader) % 4 != 0) return StateRejection.Malformed;
         byte flags = src[0];
-        if ((flags & ~3) != 0) return StateRejection.Malformed;
+        if ((flags & ~7) != 0) return StateRejection.Malformed;
+        bool withSession = (flags & SessionFlag) != 0;
+        if (src.Length != StateLength(dst.Obs.Length, withSession)) return StateRejection.WrongLength;
+        if (withSession) session = BinaryPrimitives.ReadUInt32LittleEndian(src[StateLength(dst.Obs.Length)..]);
         dst.Terminated = (flags & 1) != 0;
         dst.Truncated = (flags & 2) != 0;
         seq = BinaryPrimitives.ReadUInt32LittleEndian(src[1..]);

@@ -25,6 +25,8 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
     private StateBuffer? _staging;
     private CommandBuffer? _outgoing;
     private SequenceUnwrapper _seq;
+    private StateSequencer? _sequencer;
+    private long? _wireSession;
     private volatile bool _active;
     private volatile LinkStatus _robotStatus = LinkStatus.Offline;
     private bool _shutdown;
@@ -123,6 +125,7 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         Span<byte> payload = stackalloc byte[SerialPayloads.CommandLength(_outgoing.Action.Length)];
         var o = _outgoing;
         OutgoingCommand.Prepare(command, o, _spec!, _options.CommandTtl);
+        o.StateSeq = _sequencer!.ToRobotSeq(o.StateSeq);
         SerialPayloads.WriteCommand(payload, o);
         _link.PostLatest(Serial.FrameType.Command, payload, o.TtlMs);
     }
@@ -154,11 +157,25 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
     private void OnState(ReadOnlySpan<byte> payload)
     {
         if (_latest is null || _staging is null) return;
-        var why = SerialPayloads.ReadState(payload, _staging, out uint wireSeq);
-        long seq = why == StateRejection.None ? _seq.Unwrap(wireSeq) : 0;
-        _staging.Seq = seq;
-        if (why == StateRejection.None && seq == _latest.Seq) return; // a repeat of the state we hold
-        if (why == StateRejection.None) why = StateValidator.Check(_staging, _latest.Seq);
+        var why = SerialPayloads.ReadState(payload, _staging, out uint wireSeq, out long? session);
+        long seq = 0;
+        if (why == StateRejection.None)
+        {
+            // A new session restarts the count: unwrap its 32-bit seqs afresh.
+            if (session is { } s && _wireSession is { } held && s != held) _seq = default;
+            if (session.HasValue) _wireSession = session;
+            seq = _seq.Unwrap(wireSeq);
+            why = StateValidator.Check(_staging);
+        }
+        var verdict = SeqVerdict.Accepted;
+        long loopSeq = 0, epoch = 0;
+        if (why == StateRejection.None)
+        {
+            verdict = _sequencer!.Accept(seq, session, out loopSeq, out epoch);
+            if (verdict == SeqVerdict.Repeat) return; // a repeat of the state we hold
+            if (verdict == SeqVerdict.TooFarAhead) Counters.Inc(ref Counters._seqTooFarAhead);
+            why = StateValidator.Of(verdict);
+        }
         if (why != StateRejection.None)
         {
             long n = Interlocked.Increment(ref Counters._statesRejected);
@@ -166,6 +183,13 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
                 _logger.LogWarning("serial driver: state {Seq} rejected ({Reason}, {Count} so far, {Bytes} payload bytes)", seq, why, n, payload.Length);
             return;
         }
+        if (verdict == SeqVerdict.Restarted)
+        {
+            Counters.Inc(ref Counters._robotRestarts);
+            _logger.LogWarning("serial driver: robot restarted (state seq {Seq}); epoch {Epoch} starts at loop seq {LoopSeq}", seq, epoch, loopSeq);
+        }
+        _staging.Seq = loopSeq;
+        _staging.Epoch = epoch;
         _staging.ReceivedTimestamp = _time.GetTimestamp();
         _latest.Publish(_staging);
         Counters.Inc(ref Counters._statesAccepted);
@@ -184,6 +208,7 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         if (_spec is not null) return;
         _staging = new StateBuffer(spec.ObservationSpace.Dimension);
         _latest = new LatestState(spec.ObservationSpace.Dimension);
+        _sequencer = new StateSequencer(spec.ControlPeriod, _time);
         _outgoing = new CommandBuffer(spec.ActionSpace.Dimension);
         _spec = spec;
         _specArrived.TrySetResult(spec);
@@ -204,7 +229,7 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         }
         else
         {
-            _logger.LogInformation("serial driver: e-stop release requested by the robot: {Reason}", reason);
+            _logger.LogWarning("serial driver: e-stop release requested by the robot: {Reason}", reason);
             _estop?.RequestRelease(_time.GetTimestamp());
         }
     }

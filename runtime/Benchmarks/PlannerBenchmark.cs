@@ -132,12 +132,12 @@ public static class PlannerBenchmark
         ObservationSpace = new CardSpace(spec.ObservationSpace.Names, spec.ObservationSpace.Low, spec.ObservationSpace.High),
         ActionSpace = new CardSpace(spec.ActionSpace.Names, spec.ActionSpace.Low, spec.ActionSpace.High),
         ControlPeriodSeconds = spec.ControlPeriod.TotalSeconds,
-        EnsembleSize = Members,
-        Elites = Members,
+        Kind = ModelKinds.EnsembleDynamics,
+        Algo = "random",
+        Graphs = new() { [GraphRoles.Step] = ModelCard.ThisFile },
+        Ensemble = new EnsembleSection(Members, Members),
+        Uncertainty = new UncertaintyCalibration { P99 = 1, Max = 1 },
         TrainingDataDigest = "random-weights",
         TrainerVersion = "bench",
-        DisagreementP99 = 1,
-        DisagreementMax = 1,
-        Capabilities = [EnsembleGraphNames.RolloutCapability],
     };
 }

@@ -110,19 +110,21 @@ public static class RunCommand
                 try
                 {
                     double total = 0;
+                    long firstId = sink?.NextEpisodeId ?? 0; // a second --record into a folder continues its numbering
                     for (int ep = 0; ep < s.Episodes; ep++)
                     {
-                        SafetyCounts? before = controller.SafetyGate?.Snapshot();
-                        controller.SafetyGate?.Reset();
-                        EpisodeReport r = await controller.Loop.RunEpisodeAsync(ep, sink, ct).ConfigureAwait(false);
+                        SafetyCounts before = controller.Gate.Snapshot();
+                        controller.Gate.Reset();
+                        EpisodeReport r = await controller.Loop.RunEpisodeAsync(firstId + ep, sink, ct).ConfigureAwait(false);
                         total += r.Return;
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"episode {ep}: return {r.Return:F1} over {r.Steps} steps, plan {r.Timing.PlanMsMedian:F1} ms median / {r.Timing.PlanMsP99:F1} ms p99, overruns {r.Timing.Overruns}, gate interventions {r.Interventions}"));
-                        if (controller.SafetyGate is { } g && before is not null)
-                            output.WriteLine($"  safety: {g.Snapshot().Since(before)}");
+                            $"episode {firstId + ep}: return {r.Return:F1} over {r.Steps} steps, plan {r.Timing.PlanMsMedian:F1} ms median / {r.Timing.PlanMsP99:F1} ms p99, overruns {r.Timing.Overruns}, gate interventions {r.Interventions}"));
+                        if (controller.Gate.ActiveChecks != SafetyChecks.None)
+                            output.WriteLine($"  safety: {controller.Gate.Snapshot().Since(before)}");
                     }
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean return {total / s.Episodes:F1} over {s.Episodes} episodes"));
                     if (sink is not null) output.WriteLine($"recorded to {sink.Directory}");
+                    if (driver is Robotics.Drivers.Common.IDriverDiagnostics d) output.WriteLine($"driver: {d.Counters}");
                 }
                 finally
                 {

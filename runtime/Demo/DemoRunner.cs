@@ -66,7 +66,7 @@ public static class DemoRunner
                 RobotSpec spec = await tap.ConfigureAsync(ct).ConfigureAwait(false);
                 try { ModelCardCheck.EnsureMatches(controller.Card, spec); }   // what came over the wire, before any command
                 catch (ModelCardMismatchException e) { throw new UsageException($"--model '{options.ModelPath}': {e.Message}"); }
-                output.WriteLine($"model {Path.GetFileName(options.ModelPath)} ({controller.Card.Algo}, {controller.Card.Elites} members, " +
+                output.WriteLine($"model {Path.GetFileName(options.ModelPath)} ({controller.Card.Algo}, {controller.Card.Ensemble?.Elites} members, " +
                                  $"{controller.Card.TrainingTransitions} training transitions) on {controller.Provider}; planner " +
                                  $"{options.Planner.ToString().ToLowerInvariant()} (horizon {options.Budget.Horizon}, population {options.Budget.Population}, " +
                                  $"iterations {options.Budget.Iterations}); safety gate on; " +
@@ -77,14 +77,14 @@ public static class DemoRunner
                 {
                     for (int ep = 0; ep < options.Episodes; ep++)
                     {
-                        SafetyCounts? before = controller.SafetyGate?.Snapshot();
-                        controller.SafetyGate?.Reset();
+                        SafetyCounts before = controller.Gate.Snapshot();
+                        controller.Gate.Reset();
                         await controller.Loop.StartEpisodeAsync(ct).ConfigureAwait(false);
                         tap.BeginEpisode(spec);
                         EpisodeReport report = live is null
                             ? await RunPlainAsync(controller.Loop, tap, ep, options, output, ct).ConfigureAwait(false)
                             : await RunLiveAsync(controller.Loop, tap, ep, options, live, ct).ConfigureAwait(false);
-                        var result = DemoEpisodeResult.From(report, before is null ? null : controller.SafetyGate!.Snapshot().Since(before));
+                        var result = DemoEpisodeResult.From(report, controller.Gate.Snapshot().Since(before));
                         results.Add(result);
                         output.WriteLine(string.Format(inv,
                             "episode {0}: return {1:F1} over {2} steps, final angle {3:+0.0;-0.0}°, swung up {4}, plan {5:F1} ms median / {6:F1} ms p99, overruns {7}, gate interventions {8}",
@@ -99,7 +99,7 @@ public static class DemoRunner
                 }
                 await rig.DisposeAsync().ConfigureAwait(false);   // stop the robot so its counters are final
                 DriverCounters? runtimeMqtt = (tap.Inner as IDriverDiagnostics)?.Counters;
-                foreach (string line in DemoSummary.Lines(results, controller.SafetyGate?.Snapshot(), runtimeMqtt, rig.RobotCounters,
+                foreach (string line in DemoSummary.Lines(results, controller.Gate.Snapshot(), runtimeMqtt, rig.RobotCounters,
                                                           rig.Robot!.CommandsReceived, rig.Robot.SafeActionSteps, MaxSteps, realtime))
                     output.WriteLine(line);
             }
@@ -136,14 +136,14 @@ public static class DemoRunner
         obs[0] = -1f;   // pendulum hanging down: cos = -1, sin = 0, thdot = 0
         var action = new float[spec.ActionSpace.Dimension];
         var ms = new double[ProbePlans];
-        controller.Planner.Reset();
+        controller.Controller.Reset();
         for (int i = -2; i < ProbePlans; i++)
         {
             long t0 = time.GetTimestamp();
-            controller.Planner.Act(obs, action);
+            controller.Controller.Act(obs, action);
             if (i >= 0) ms[i] = time.GetElapsedTime(t0).TotalMilliseconds;
         }
-        controller.Planner.Reset();
+        controller.Controller.Reset();
         Array.Sort(ms);
         return ms[ProbePlans / 2];
     }

@@ -54,7 +54,7 @@ public sealed class RuntimeHostedService(RuntimeServiceOptions options, ILogger<
                 await driver.ActivateAsync(stoppingToken).ConfigureAwait(false);
                 for (long ep = 0; options.Episodes == 0 || ep < options.Episodes; ep++)
                 {
-                    controller.SafetyGate?.Reset();
+                    controller.Gate.Reset();
                     EpisodeReport r = await controller.Loop.RunEpisodeAsync(ep, null, stoppingToken).ConfigureAwait(false);
                     _last = r;
                     Interlocked.Increment(ref _episodes);

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Robots;
-using Robotics.Runtime.Models;
+using Robotics.Runtime.Controllers;
 using Robotics.Safety;
 
 namespace Robotics.Runtime.Loop;
 
 /// <summary>
-/// The one loop that owns a robot: read -> plan -> gate -> write -> record, once per control period on the
+/// The one loop that owns a robot: read -> act -> gate -> write -> observe -> record, once per control period on the
 /// injected clock (or lock-step with the robot when not real-time). Every buffer is allocated here, once;
 /// <see cref="Tick"/> allocates nothing. Measures its own period, plan time and deadline overruns.
 /// The driver must already be configured and activated by the caller.
@@ -16,7 +16,7 @@ public sealed class ControlLoop
 {
     private readonly IRobotDriver _driver;
     private readonly RobotSpec _spec;
-    private readonly IPolicy _policy;
+    private readonly IController _controller;
     private readonly ICommandGate _gate;
     private readonly ControlLoopOptions _options;
     private readonly TimeProvider _time;
@@ -28,30 +28,28 @@ public sealed class ControlLoop
     private readonly LoopTimings _timings;
     private readonly double _periodMs;
 
-    private long _lastSeq = long.MinValue;
+    private long _lastSeq = long.MinValue, _prevEpoch;
     private long _lastTickStart;
     private double _prevTime, _return;
     private bool _fresh, _pending, _prevVetoed, _ended, _cut;
     private int _steps, _interventions;
 
-    public ControlLoop(IRobotDriver driver, RobotSpec spec, IPolicy policy, ICommandGate gate,
+    public ControlLoop(IRobotDriver driver, RobotSpec spec, IController controller, ICommandGate gate,
                        ControlLoopOptions options, TimeProvider time, ILogger? logger = null)
     {
         _driver = driver;
         _spec = spec.Validate();
-        _policy = policy;
+        _controller = controller;
         _gate = gate;
         _options = options.Validate();
         _time = time;
         _logger = logger ?? NullLogger.Instance;
-        if (policy.ActDim != spec.ActionSpace.Dimension)
-            throw new ArgumentException($"control loop: policy acts in {policy.ActDim} dimensions, robot '{spec.Id}' in {spec.ActionSpace.Dimension}");
+        if (controller.ActDim != spec.ActionSpace.Dimension)
+            throw new ArgumentException($"control loop: controller acts in {controller.ActDim} dimensions, robot '{spec.Id}' in {spec.ActionSpace.Dimension}");
         int obsDim = spec.ObservationSpace.Dimension, actDim = spec.ActionSpace.Dimension;
         _state = new StateBuffer(obsDim);
-        _command = new CommandBuffer(actDim)
-        {
-            TtlMs = options.CommandTtlMs > 0 ? options.CommandTtlMs : (int)Math.Ceiling(3 * spec.ControlPeriod.TotalMilliseconds),
-        };
+        // ttl 0 leaves it to the driver: the robot address's ttl_ms (default 200 ms).
+        _command = new CommandBuffer(actDim) { TtlMs = options.CommandTtlMs };
         _proposed = new float[actDim];
         _prevObs = new float[obsDim];
         _recorder = new TransitionRecorder(options.Record ? options.MaxEpisodeSteps : 0, obsDim, actDim);
@@ -67,11 +65,40 @@ public sealed class ControlLoop
     /// <summary>
     /// Not real-time. Runs one episode from a fresh state: after a finished episode it first sends the safe
     /// action (through the gate), which makes a simulated robot reset. Hands the recording to
-    /// <paramref name="sink"/> when given.
+    /// <paramref name="sink"/> when given: a chunked sink also gets the episode in progress every flush
+    /// interval, and an episode stopped by cancellation or an error is still handed over whole (its last
+    /// transition marked truncated) before the exception goes on.
     /// </summary>
     public async Task<EpisodeReport> RunEpisodeAsync(long episode, IEpisodeSink? sink, CancellationToken ct)
     {
         await StartEpisodeAsync(ct).ConfigureAwait(false);
+        EpisodeFlusher? flusher = _options.Record && sink is IChunkedEpisodeSink chunked
+            ? EpisodeFlusher.Start(_recorder, chunked, episode, _options.Source, _options.RobotId, _time, _logger)
+            : null;
+        try
+        {
+            await RunTicksAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (flusher is not null) await flusher.StopAsync().ConfigureAwait(false);
+            flusher = null;
+            SaveInterrupted(episode, sink);
+            throw;
+        }
+        finally
+        {
+            if (flusher is not null) await flusher.StopAsync().ConfigureAwait(false);
+        }
+        var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
+            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
+        if (sink is not null && report.Transitions is { Length: > 0 } e) sink.Write(e);
+        _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
+        return report;
+    }
+
+    private async Task RunTicksAsync(CancellationToken ct)
+    {
         using PeriodicTimer? timer = _options.Realtime ? new PeriodicTimer(_spec.ControlPeriod, _time) : null;
         long waitStart = _time.GetTimestamp();
         while (true)
@@ -85,11 +112,26 @@ public sealed class ControlLoop
             if (timer is not null) await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
             else if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)) ThrowNoState();
         }
-        var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
-            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
-        if (sink is not null && report.Transitions is { } e) sink.Write(e);
-        _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
-        return report;
+    }
+
+    /// <summary>Not real-time. An episode cut short by a stop or an error: what was recorded goes to the sink, last row truncated.</summary>
+    private void SaveInterrupted(long episode, IEpisodeSink? sink)
+    {
+        if (sink is null || !_options.Record) return;
+        // The last command's outcome may already be here (a lock-step robot answers at once): keep it too.
+        if (_pending && !_ended && _recorder.Count < _recorder.Capacity && _driver.TryRead(_state, _lastSeq))
+        {
+            _lastSeq = _state.Seq;
+            _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs, _state.Terminated, _state.Truncated, _prevVetoed);
+            _pending = false;
+        }
+        if (_recorder.Count == 0) return;
+        _recorder.TruncateLast();
+        try { sink.Write(_recorder.ToEpisode(episode, _options.Source, _options.RobotId)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("recorder: interrupted episode {Episode} not saved ({Error}); its parts stay", episode, e.Message);
+        }
     }
 
     /// <summary>
@@ -111,7 +153,7 @@ public sealed class ControlLoop
             _driver.Write(_command);
             await ReadNextStateAsync(ct).ConfigureAwait(false);
         }
-        _policy.Reset();
+        _controller.Reset();
         _recorder.Clear();
         _timings.Clear();
         _fresh = true;
@@ -137,6 +179,17 @@ public sealed class ControlLoop
             _lastSeq = _state.Seq;
         }
 
+        if (_pending && _state.Epoch != _prevEpoch)
+        {
+            // The robot restarted (its driver says so): this state does not follow from the last command, so the
+            // episode ends at the previous one, cut; the next episode starts from this state.
+            _recorder.TruncateLast();
+            _pending = false;
+            _cut = true;
+            _ended = true;
+            _logger.LogWarning("robot '{Id}' restarted (state seq {Seq}); episode cut after {Steps} steps", _spec.Id, _state.Seq, _steps);
+            return TickStatus.EpisodeEnded;
+        }
         if (_pending)
         {
             bool cut = !_state.Terminated && !_state.Truncated && _steps + 1 >= _options.MaxEpisodeSteps;
@@ -155,15 +208,17 @@ public sealed class ControlLoop
         }
 
         long planStart = _time.GetTimestamp();
-        _policy.Act(_state.Obs, _proposed);
+        _controller.Act(_state.Obs, _proposed);
         long planEnd = _time.GetTimestamp();
-        SafetyDecision d = _gate.Apply(_state, _proposed, _policy.Candidates, _command);
+        SafetyDecision d = _gate.Apply(_state, _proposed, _controller.Candidates, _command);
         _command.Seq++;
         _command.StateSeq = _state.Seq;
         _driver.Write(_command);
+        _controller.Observe(_command.Action, d);
 
         _state.Obs.AsSpan().CopyTo(_prevObs);
         _prevTime = _state.Time;
+        _prevEpoch = _state.Epoch;
         _prevVetoed = d != SafetyDecision.Ok;
         if (_prevVetoed) _interventions++;
         _pending = true;

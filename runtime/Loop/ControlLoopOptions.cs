@@ -11,7 +11,7 @@ public sealed record ControlLoopOptions
     public int MaxEpisodeSteps { get; init; } = 10_000;
     /// <summary>How long to wait for a fresh state before giving up on the robot.</summary>
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromSeconds(2);
-    /// <summary>How long the robot may apply a command; 0 means three control periods.</summary>
+    /// <summary>How long the robot may apply a command; 0 leaves it to the driver (the robot address's <c>ttl_ms=</c>, default 200 ms).</summary>
     public int CommandTtlMs { get; init; }
     public string RobotId { get; init; } = "robot";
     public DataSource Source { get; init; } = DataSource.Sim;

@@ -2,74 +2,66 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Models;
 using Robotics.Core.Robots;
+using Robotics.Runtime.Controllers;
+using Robotics.Runtime.Controllers.EnsembleMpc;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Safety;
 using Robotics.Safety.Checks;
-using Robotics.Sim.Environments;
 
 namespace Robotics.Runtime.Loop;
 
 /// <summary>
-/// The deployment path in one object: the ONNX world model checked against the robot, a planner over it
-/// with the environment's analytic cost when the env id is known (else the learned reward), the gate, and
-/// the control loop. Everything is loaded and validated in <see cref="Create"/>, before any command.
+/// A deployment built through the seams: the files checked together and against the robot
+/// (<see cref="DeploymentFiles"/>), the controller the card's kind gets from the <see cref="ControllerRegistry"/>,
+/// the gate with the safety predictor the predictor file's kind provides (none: model checks off, said in one
+/// line), and the control loop. Everything is loaded and validated in <see cref="Create"/>, before any command.
 /// </summary>
 public sealed class MpcController : IDisposable
 {
-    private readonly OnnxWorldModel _plannerModel;
-    private readonly OnnxWorldModel? _gateModel;
-    private OnnxRolloutModel? _rollout;
+    private readonly ISafetyPredictor? _predictor;
 
-    private MpcController(OnnxWorldModel plannerModel, OnnxWorldModel? gateModel, IPlanner planner, ICommandGate gate, ControlLoop loop)
+    private MpcController(DeploymentFiles files, IController controller, ISafetyPredictor? predictor, ICommandGate gate, ControlLoop loop)
     {
-        _plannerModel = plannerModel; _gateModel = gateModel; Planner = planner; Gate = gate; Loop = loop;
+        Files = files; Controller = controller; _predictor = predictor; Gate = gate; Loop = loop;
     }
 
-    public ModelCard Card => _plannerModel.Card;
-    public string Provider => _plannerModel.Provider;
-    public IPlanner Planner { get; }
+    public DeploymentFiles Files { get; }
+    public ModelCard Card => Files.Model.Card;
+    public IController Controller { get; }
+    /// <summary>"cpu" or "cuda" for ensemble MPC; "cpu" otherwise unless the controller says.</summary>
+    public string Provider => (Controller as EnsembleMpcController)?.Provider ?? "cpu";
+    /// <summary>The planner when the controller is ensemble MPC, else null.</summary>
+    public IPlanner? Planner => (Controller as EnsembleMpcController)?.Planner;
     public ICommandGate Gate { get; }
-    /// <summary>The safety gate when <see cref="GateKind.Safety"/> was chosen (for its counters), else null.</summary>
-    public SafetyGate? SafetyGate => Gate as SafetyGate;
     public ControlLoop Loop { get; }
+    /// <summary>True when the planner scores with the fused rollout graph.</summary>
+    public bool Fused => Controller is EnsembleMpcController { Fused: true };
 
     /// <summary>
-    /// Not real-time. Another loop with this controller's planner and gate, e.g. on a second robot used for
-    /// evaluation. Loops sharing a planner must not run at the same time.
+    /// Not real-time. Another loop with this deployment's controller and gate, e.g. on a second robot used for
+    /// evaluation. Loops sharing a controller must not run at the same time.
     /// </summary>
     public ControlLoop NewLoop(IRobotDriver driver, RobotSpec spec, ControlLoopOptions options, TimeProvider time) =>
-        new(driver, spec, Planner, Gate, options, time);
+        new(driver, spec, Controller, Gate, options, time);
 
     /// <summary>
-    /// Not real-time. Throws <see cref="FileNotFoundException"/>, <see cref="InvalidDataException"/> (bad file
-    /// or card) or <see cref="ModelCardMismatchException"/> before the robot is sent anything.
+    /// Not real-time. Throws <see cref="FileNotFoundException"/>, <see cref="InvalidDataException"/> (bad file,
+    /// card or unknown kind), <see cref="ModelCardMismatchException"/> or <see cref="ArgumentException"/>
+    /// before the robot is sent anything.
     /// </summary>
     public static MpcController Create(string modelPath, IRobotDriver driver, RobotSpec spec, MpcControllerOptions options,
-                                       TimeProvider time, ILogger? logger = null, EStopLatch? estop = null)
+                                       TimeProvider time, ILogger? logger = null, EStopLatch? estop = null,
+                                       ControllerRegistry? registry = null, string? safetyModelPath = null)
     {
         options.Validate();
         logger ??= NullLogger.Instance;
-        PlannerOptions plannerOptions = options.Budget.OptionsFor(options.Planner);
-        var plannerModel = OnnxWorldModel.Load(modelPath, spec, new WorldModelOptions
-        {
-            MaxBatch = plannerOptions.MaxBatch, IntraOpThreads = options.PlannerThreads, Provider = options.Provider,
-        }, logger);
-        OnnxWorldModel? gateModel = null;
-        OnnxRolloutModel? rollout = null;
+        var files = DeploymentFiles.Resolve(modelPath, safetyModelPath, spec, registry ?? ControllerRegistry.CreateDefault());
+        var controllerOptions = options.ControllerOptions;
+        ISafetyPredictor? predictor = null;
+        IController? controller = null;
         try
         {
-            IAnalyticCost? analytic = EnvironmentRegistry.Exists(plannerModel.Card.EnvId)
-                ? EnvironmentRegistry.Create(plannerModel.Card.EnvId).Cost : null;
-            var costs = options.Costs.Build(analytic, plannerModel.ObsDim, plannerModel.ActDim);
-            var planner = PlannerFactory.Create(plannerOptions, plannerModel, spec.ActionSpace, costs, new Random(options.Seed));
-            if (options.FusedRollout && plannerOptions.Particles == ParticleMode.Average && planner is MpcPlanner mpc)
-            {
-                rollout = RolloutModelFactory.TryCreate(modelPath, plannerModel.Card, plannerOptions.Horizon, options.Costs, analytic,
-                    new WorldModelOptions { MaxBatch = plannerOptions.MaxBatch, IntraOpThreads = options.PlannerThreads, Provider = options.Provider }, logger);
-                if (rollout is not null) mpc.UseFusedRollout(rollout);
-            }
-
             ICommandGate gate;
             if (options.Gate == GateKind.Safety)
             {
@@ -78,33 +70,37 @@ public sealed class MpcController : IDisposable
                     // Lock-step robots wait for us, so a slow plan does not make their state stale.
                     Staleness = options.Loop.Realtime ? null : new StalenessOptions(TimeSpan.FromSeconds(30)),
                 };
-                gateModel = OnnxWorldModel.Load(modelPath, spec, new WorldModelOptions
+                predictor = files.PredictorFactory.CreateSafetyPredictor(new SafetyPredictorRequest
                 {
-                    MaxBatch = gateOptions.MaxCandidates + 1, IntraOpThreads = 1, Provider = options.Provider,
-                }, logger);
-                gate = SafetyGate.Create(spec, gateModel, gateOptions, estop, time, logger);
+                    Model = files.PredictorFile, Robot = spec, MaxBatch = gateOptions.MaxCandidates + 1,
+                    Options = controllerOptions, Logger = logger,
+                });
+                if (predictor is null)
+                    logger.LogWarning("safety: '{File}' (kind {Kind}) predicts no next state: state limits and the uncertainty veto are off",
+                        Path.GetFileName(files.PredictorFile.Path), files.PredictorFile.Card.Kind);
+                gate = SafetyGate.Create(spec, predictor, gateOptions, estop, time, logger);
             }
             else gate = new PassThroughGate();
 
-            var loop = new ControlLoop(driver, spec, planner, gate, options.Loop, time, logger);
-            return new MpcController(plannerModel, gateModel, planner, gate, loop) { _rollout = rollout };
+            controller = files.Factory.Create(new ControllerContext
+            {
+                Model = files.Model, Robot = spec, Task = TaskResolver.Resolve(files.Model.Card, logger),
+                SafetyPredictor = predictor, Options = controllerOptions, Time = time, Logger = logger,
+            });
+            var loop = new ControlLoop(driver, spec, controller, gate, options.Loop, time, logger);
+            return new MpcController(files, controller, predictor, gate, loop);
         }
         catch
         {
-            rollout?.Dispose();
-            plannerModel.Dispose();
-            gateModel?.Dispose();
+            controller?.Dispose();
+            (predictor as IDisposable)?.Dispose();
             throw;
         }
     }
 
-    /// <summary>True when the planner scores with the fused rollout graph.</summary>
-    public bool Fused => _rollout is not null;
-
     public void Dispose()
     {
-        _rollout?.Dispose();
-        _plannerModel.Dispose();
-        _gateModel?.Dispose();
+        Controller.Dispose();
+        (_predictor as IDisposable)?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
@@ -31,10 +32,15 @@ public sealed record MpcControllerOptions
     /// <summary>Score each planner iteration with one fused rollout call when the model and costs allow (same results, faster).</summary>
     public bool FusedRollout { get; init; } = true;
 
+    /// <summary>The part the controller plug-in reads.</summary>
+    public ControllerOptions ControllerOptions => new()
+    {
+        Planner = Planner, Budget = Budget, Costs = Costs, Threads = PlannerThreads, Provider = Provider, Seed = Seed, FusedRollout = FusedRollout,
+    };
+
     public MpcControllerOptions Validate()
     {
-        if (PlannerThreads is < 1 or > 256) throw new ArgumentException($"planner threads must be in [1, 256], got {PlannerThreads}");
-        Budget.OptionsFor(Planner);
+        ControllerOptions.Validate();
         Loop.Validate();
         return this;
     }

@@ -5,6 +5,9 @@ namespace Robotics.Runtime.Loop;
 /// <summary>
 /// Holds one episode's transitions as structure-of-arrays, allocated once for the longest episode, written
 /// by index in the control loop; <see cref="ToEpisode"/> builds the Parquet-ready records after the episode.
+/// One writer (the loop) and one concurrent reader are allowed: a row is complete before <see cref="Count"/>
+/// moves past it, so <see cref="Slice"/> can copy rows below <c>Count</c> off the loop's thread (the episode
+/// flusher) while the loop appends; <see cref="Clear"/> and <see cref="TruncateLast"/> only while no one reads.
 /// </summary>
 public sealed class TransitionRecorder
 {
@@ -26,40 +29,51 @@ public sealed class TransitionRecorder
     }
 
     public int Capacity { get; }
-    public int Count { get; private set; }
+    private int _count;
+
+    /// <summary>Rows recorded so far; read with acquire semantics, so every row below it is complete.</summary>
+    public int Count => Volatile.Read(ref _count);
     public bool IsFull => Count == Capacity;
 
-    public void Clear() => Count = 0;
+    public void Clear() => Volatile.Write(ref _count, 0);
 
     /// <summary>Hot path, allocation-free. Appends one transition; the caller keeps <see cref="Count"/> below capacity.</summary>
     public void Add(double time, ReadOnlySpan<float> obs, ReadOnlySpan<float> action, float reward,
                     ReadOnlySpan<float> nextObs, bool terminated, bool truncated, bool vetoed)
     {
-        int i = Count;
+        int i = _count;
         _time[i] = time;
         obs.CopyTo(_obs.AsSpan(i * _obsDim, _obsDim));
         action.CopyTo(_action.AsSpan(i * _actDim, _actDim));
         _reward[i] = reward;
         nextObs.CopyTo(_nextObs.AsSpan(i * _obsDim, _obsDim));
         _terminated[i] = terminated; _truncated[i] = truncated; _vetoed[i] = vetoed;
-        Count = i + 1;
+        Volatile.Write(ref _count, i + 1); // release: the row is complete before a reader can see it
     }
 
-    /// <summary>Hot path. Marks the last transition truncated (the loop cut the episode).</summary>
+    /// <summary>
+    /// Hot path. Marks the last transition truncated (the loop cut the episode). A concurrent <see cref="Slice"/>
+    /// may copy the flag before or after; the episode handed over at its end has it.
+    /// </summary>
     public void TruncateLast()
     {
-        if (Count > 0) _truncated[Count - 1] = true;
+        if (_count > 0) _truncated[_count - 1] = true;
     }
 
     /// <summary>Not real-time: allocates the records.</summary>
-    public Episode ToEpisode(long id, DataSource source, string robotId)
+    public Episode ToEpisode(long id, DataSource source, string robotId) => new(id, Slice(id, 0, Count, source, robotId));
+
+    /// <summary>Not real-time: the records of rows [<paramref name="from"/>, <paramref name="to"/>), which must be below <see cref="Count"/>.</summary>
+    public Transition[] Slice(long id, int from, int to, DataSource source, string robotId)
     {
-        var list = new Transition[Count];
-        for (int i = 0; i < Count; i++)
-            list[i] = new Transition(id, i, _time[i],
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(to, Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+        var list = new Transition[to - from];
+        for (int i = from; i < to; i++)
+            list[i - from] = new Transition(id, i, _time[i],
                 _obs.AsSpan(i * _obsDim, _obsDim).ToArray(), _action.AsSpan(i * _actDim, _actDim).ToArray(),
                 _reward[i], _nextObs.AsSpan(i * _obsDim, _obsDim).ToArray(),
                 _terminated[i], _truncated[i], source, robotId, _vetoed[i]);
-        return new Episode(id, list);
+        return list;
     }
 }

@@ -1,9 +1,11 @@
+using Robotics.Core.Robots;
 using Robotics.Core.Spaces;
+using Robotics.Runtime.Controllers;
 
 namespace Robotics.Runtime.Loop;
 
 /// <summary>Uniform random actions inside the action box (seeded): the first data of a learning loop, and a baseline.</summary>
-public sealed class UniformRandomPolicy : IPolicy
+public sealed class UniformRandomPolicy : IController
 {
     private readonly BoxSpace _space;
     private readonly Random _rng;
@@ -20,6 +22,8 @@ public sealed class UniformRandomPolicy : IPolicy
     public int ActDim => _space.Dimension;
     public void Reset() { }
     public ReadOnlySpan<float> Candidates => ReadOnlySpan<float>.Empty;
+    public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { }
+    public void Dispose() { }
 
     /// <summary>Hot path, allocation-free.</summary>
     public void Act(ReadOnlySpan<float> obs, Span<float> action)

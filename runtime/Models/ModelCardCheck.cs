@@ -25,6 +25,34 @@ public static class ModelCardCheck
             Fail($"model control period is {card.ControlPeriodSeconds} s but robot '{spec.Id}' runs at {robotPeriod} s");
     }
 
+    /// <summary>
+    /// Not real-time. Two files of one deployment (a policy and the ensemble that gates it) must be for the
+    /// same env, spaces and control period; throws <see cref="ModelCardMismatchException"/> naming the first difference.
+    /// </summary>
+    public static void EnsureSameProblem(ModelFile a, ModelFile b)
+    {
+        string an = Path.GetFileName(a.Path), bn = Path.GetFileName(b.Path);
+        if (!string.Equals(a.Card.EnvId, b.Card.EnvId, StringComparison.Ordinal))
+            Fail($"'{an}' is for env '{a.Card.EnvId}' but '{bn}' for '{b.Card.EnvId}'");
+        SameSpace("observation", a.Card.ObservationSpace, b.Card.ObservationSpace, an, bn);
+        SameSpace("action", a.Card.ActionSpace, b.Card.ActionSpace, an, bn);
+        if (!Close(a.Card.ControlPeriodSeconds, b.Card.ControlPeriodSeconds))
+            Fail($"'{an}' runs at {a.Card.ControlPeriodSeconds} s but '{bn}' at {b.Card.ControlPeriodSeconds} s");
+    }
+
+    private static void SameSpace(string what, CardSpace a, CardSpace b, string an, string bn)
+    {
+        if (a.Names.Length != b.Names.Length)
+            Fail($"'{an}' has a {a.Names.Length}-d {what} space but '{bn}' a {b.Names.Length}-d one");
+        for (int i = 0; i < a.Names.Length; i++)
+        {
+            if (!string.Equals(a.Names[i], b.Names[i], StringComparison.Ordinal))
+                Fail($"{what} dimension {i} is '{a.Names[i]}' in '{an}' but '{b.Names[i]}' in '{bn}'");
+            if (!Close(a.Low[i], b.Low[i]) || !Close(a.High[i], b.High[i]))
+                Fail($"{what} '{a.Names[i]}' bounds [{a.Low[i]}, {a.High[i]}] in '{an}' differ from [{b.Low[i]}, {b.High[i]}] in '{bn}'");
+        }
+    }
+
     private static void CheckSpace(string what, CardSpace card, BoxSpace robot, string robotId)
     {
         if (card.Names.Length != robot.Dimension)

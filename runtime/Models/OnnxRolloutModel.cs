@@ -25,10 +25,13 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     private readonly Binding?[][] _bindings; // [count][shard]
     private readonly ShardWorker[] _workers;
     private readonly bool _rebindInputs;
+    private readonly TimeSpan _workerTimeout;
 
-    private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider, int shards)
+    private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider, int shards,
+                             TimeSpan workerTimeout)
     {
         _session = session;
+        _workerTimeout = workerTimeout;
         ObsDim = obsDim; ActDim = actDim; Horizon = horizon; MaxBatch = maxBatch;
         CostDescription = cost; Provider = provider; Shards = shards;
         _rebindInputs = provider != "cpu";
@@ -85,7 +88,7 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
             int shards = shard && provider == "cpu" ? Math.Min(options.IntraOpThreads, options.MaxBatch) : 1;
             logger.LogInformation("rollout model: {Name} (horizon {Horizon}, cost {Cost}, provider {Provider}, {Shards})", name, horizon, cost ?? "?", provider,
                 shards > 1 ? $"{shards} candidate shards x 1 thread" : $"{options.IntraOpThreads} intra-op threads");
-            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider, shards);
+            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider, shards, options.WorkerTimeout);
         }
         catch
         {
@@ -106,11 +109,15 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
 
     /// <summary>
     /// Hot path. Allocation-free after the first call for this <paramref name="count"/>. With several shards it
-    /// waits for the workers' slices (compute, bounded like ONNX Runtime's own intra-op join; no lock is held).
+    /// waits for the workers' slices (no lock is held), at most <see cref="WorldModelOptions.WorkerTimeout"/> in
+    /// all: past it the late runs are terminated and this throws a <see cref="TimeoutException"/>; until a
+    /// terminated run has wound down, Score throws at once rather than share its buffers.
     /// </summary>
     public void Score(ReadOnlySpan<float> obs0, ReadOnlySpan<float> sequences, int count, ReadOnlySpan<float> lastAction, Span<float> cost)
     {
         if ((uint)(count - 1) >= (uint)MaxBatch) ThrowCount(count);
+        foreach (var w in _workers)
+            if (!w.Idle) ThrowBusy(); // before touching the buffers a terminated run may still read
         int len = count * Horizon * ActDim;
         obs0[..ObsDim].CopyTo(_obs0);
         lastAction[..ActDim].CopyTo(_lastAction);
@@ -120,10 +127,16 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         // the new sequences are seen (a small per-call cost the CPU path does not pay).
         if (_rebindInputs) slices[0]!.BindInputs();
         for (int k = 1; k < slices.Length; k++) _workers[k - 1].Start(slices[k]!.IoBinding);
+        long deadline = Environment.TickCount64 + (long)Math.Ceiling(_workerTimeout.TotalMilliseconds);
         Exception? first = null;
         try { _session.RunWithBinding(_runOptions, slices[0]!.IoBinding); }
         catch (Exception e) { first = e; }
-        for (int k = 1; k < slices.Length; k++) first ??= _workers[k - 1].Join();
+        for (int k = 1; k < slices.Length; k++)
+        {
+            var failure = _workers[k - 1].Join(Math.Max(0, deadline - Environment.TickCount64), _workerTimeout);
+            first ??= failure;
+        }
+        if (first is TimeoutException timeout) throw timeout;
         if (first is not null) throw new InvalidOperationException($"rollout model: scoring {count} candidates failed: {first.Message}", first);
         _cost.AsSpan(0, count).CopyTo(cost);
     }
@@ -156,6 +169,15 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         }
         return _bindings[count] = slices;
     }
+
+    /// <summary>Tests: runs on each shard worker's thread before its slice (a fault injector, e.g. a stall).</summary>
+    internal Action? BeforeWorkerRun
+    {
+        set { foreach (var w in _workers) w.BeforeRun = value; }
+    }
+
+    private static void ThrowBusy() =>
+        throw new InvalidOperationException("rollout model: a shard worker is still winding down a timed-out run");
 
     private static void ThrowCount(int count) =>
         throw new ArgumentOutOfRangeException(nameof(count), count, "candidate count must be in [1, MaxBatch]");
@@ -214,9 +236,12 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         private readonly RunOptions _runOptions = new();
         private readonly ManualResetEventSlim _go = new(false), _done = new(false);
         private readonly Thread _thread;
+        private readonly int _index;
         private OrtIoBinding? _work;
         private Exception? _error;
         private volatile bool _stop;
+        private bool _abandoned; // a Join timed out; the run was told to terminate
+        internal Action? BeforeRun;
 
         /// <summary>Bytes this worker allocated while running slices (read after <see cref="Join"/>).</summary>
         public long AllocatedBytes { get; private set; }
@@ -224,8 +249,22 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         public ShardWorker(InferenceSession session, int index)
         {
             _session = session;
+            _index = index;
             _thread = new Thread(Run) { IsBackground = true, Name = $"rollout-shard-{index}" };
             _thread.Start();
+        }
+
+        /// <summary>False while a run abandoned by a timed-out Join is still winding down.</summary>
+        public bool Idle
+        {
+            get
+            {
+                if (!_abandoned) return true;
+                if (!_done.IsSet) return false;
+                _abandoned = false;
+                _runOptions.Terminate = false;
+                return true;
+            }
         }
 
         /// <summary>Hot path.</summary>
@@ -237,11 +276,16 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
             _go.Set();
         }
 
-        /// <summary>Hot path. Waits for the slice; returns its failure, if any.</summary>
-        public Exception? Join()
+        /// <summary>
+        /// Hot path. Waits up to <paramref name="waitMs"/> for the slice; returns its failure, if any. Past the wait
+        /// it tells the run to terminate and returns a <see cref="TimeoutException"/> (allocated only then).
+        /// </summary>
+        public Exception? Join(long waitMs, TimeSpan bound)
         {
-            _done.Wait();
-            return _error;
+            if (_done.Wait(TimeSpan.FromMilliseconds(waitMs))) return _error;
+            _abandoned = true;
+            _runOptions.Terminate = true;
+            return new TimeoutException($"rollout model: shard worker {_index} did not finish its slice within {bound.TotalMilliseconds:F0} ms; run terminated");
         }
 
         private void Run()
@@ -252,7 +296,11 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
                 _go.Reset();
                 if (_stop) return;
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                try { _session.RunWithBinding(_runOptions, _work!); }
+                try
+                {
+                    BeforeRun?.Invoke();
+                    _session.RunWithBinding(_runOptions, _work!);
+                }
                 catch (Exception e) { _error = e; }
                 AllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
                 _done.Set();

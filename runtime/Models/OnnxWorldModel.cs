@@ -14,7 +14,7 @@ namespace Robotics.Runtime.Models;
 /// <see cref="WorldModelOptions.MaxBatch"/> rows and bound through one <see cref="OrtIoBinding"/> per batch
 /// size, so <see cref="Run"/> allocates nothing after the first call for a given n.
 /// </summary>
-public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDisposable
+public sealed class OnnxWorldModel : IBatchedWorldModel, ISafetyPredictor, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
@@ -48,6 +48,10 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
     public int MaxBatch { get; }
     /// <summary>"cpu" or "cuda".</summary>
     public string Provider { get; }
+    /// <summary>The file the step graph came from.</summary>
+    public string Path { get; private init; } = "";
+    public UncertaintyCalibration? Calibration => Card.Uncertainty;
+    public string Description => $"ensemble '{System.IO.Path.GetFileName(Path)}' ({Members} members, {Calibration?.Method ?? "uncalibrated"})";
 
     /// <summary>
     /// Not real-time. Loads <paramref name="path"/>. Throws <see cref="FileNotFoundException"/> when it is
@@ -80,7 +84,7 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
             ModelCard card = ReadCard(session, path);
             if (robot is not null) ModelCardCheck.EnsureMatches(card, robot);
             int members = CheckGraph(session, card, path);
-            var model = new OnnxWorldModel(session, card, members, options, provider);
+            var model = new OnnxWorldModel(session, card, members, options, provider) { Path = path };
             logger.LogInformation("world model: loaded {Path} (env {Env}, {Members} members, provider {Provider}, {Threads} threads)",
                 path, card.EnvId, members, provider, options.IntraOpThreads);
             return model;
@@ -112,9 +116,11 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
         ExpectPresent(session.OutputMetadata, EnsembleGraphNames.Disagreement, path, "output");
         int[] dims = session.OutputMetadata[EnsembleGraphNames.NextObsMembers].Dimensions;
         if (dims.Length != 3) throw new InvalidDataException($"model file '{path}': output '{EnsembleGraphNames.NextObsMembers}' must be [E, N, obs_dim]");
-        int members = dims[0] > 0 ? dims[0] : card.Elites;
-        if (members != card.Elites)
-            throw new InvalidDataException($"model file '{path}': graph has {members} member outputs but the card says {card.Elites} elites");
+        if (card.Ensemble is not { } ensemble)
+            throw new InvalidDataException($"model file '{path}': the card (kind '{card.Kind}') has no ensemble section");
+        int members = dims[0] > 0 ? dims[0] : ensemble.Elites;
+        if (members != ensemble.Elites)
+            throw new InvalidDataException($"model file '{path}': graph has {members} member outputs but the card says {ensemble.Elites} elites");
         return members;
     }
 
@@ -149,16 +155,22 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, IEnsembleModel, IDispos
         _session.RunWithBinding(_runOptions, b.IoBinding);
     }
 
-    /// <summary>Real-time, allocation-free after warm-up: the one-step prediction the safety gate uses.</summary>
+    /// <summary>Real-time, allocation-free after warm-up: the one-step prediction with the learned reward.</summary>
     public void Predict(int n, ReadOnlySpan<float> obs, ReadOnlySpan<float> actions,
                         Span<float> nextObsMean, Span<float> reward, Span<float> disagreement)
+    {
+        Predict(n, obs, actions, nextObsMean, disagreement);
+        Reward(n).CopyTo(reward);
+    }
+
+    /// <summary>Real-time, allocation-free after warm-up: the one-step prediction the safety gate uses (U = disagreement D).</summary>
+    public void Predict(int n, ReadOnlySpan<float> obs, ReadOnlySpan<float> actions, Span<float> nextObs, Span<float> uncertainty)
     {
         obs[..(n * ObsDim)].CopyTo(ObsInput(n));
         actions[..(n * ActDim)].CopyTo(ActionInput(n));
         Run(n);
-        NextObsMean(n).CopyTo(nextObsMean);
-        Reward(n).CopyTo(reward);
-        Disagreement(n).CopyTo(disagreement);
+        NextObsMean(n).CopyTo(nextObs);
+        Disagreement(n).CopyTo(uncertainty);
     }
 
     private BatchBinding CreateBinding(int n)

@@ -27,6 +27,12 @@ public sealed record WorldModelOptions
     /// each of the graph's hundreds of operators: pets-rt went from ~55 to ~40 ms on 2 cores.
     /// </summary>
     public bool ShardRollout { get; init; } = true;
+    /// <summary>
+    /// How long a fused rollout waits for its shard workers' slices before it gives up on the plan: the
+    /// stuck run is terminated (ONNX Runtime's RunOptions.Terminate) and Score throws a TimeoutException, so the
+    /// loop falls back to a safe command instead of waiting forever. A plan normally takes tens of ms.
+    /// </summary>
+    public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     public WorldModelOptions Validate()
     {
@@ -34,6 +40,8 @@ public sealed record WorldModelOptions
             throw new ArgumentException($"world model: max batch must be in [1, 1048576], got {MaxBatch}");
         if (IntraOpThreads < 1 || IntraOpThreads > 256)
             throw new ArgumentException($"world model: intra-op threads must be in [1, 256], got {IntraOpThreads}");
+        if (WorkerTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"world model: worker timeout must be positive, got {WorkerTimeout}");
         return this;
     }
 }

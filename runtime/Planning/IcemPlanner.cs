@@ -36,6 +36,14 @@ public sealed class IcemPlanner : MpcPlanner
         _keptCount = 0;
     }
 
+    /// <summary>Hot path. The rejected plan's mean and kept elites go too.</summary>
+    protected override void HoldPlan(ReadOnlySpan<float> action)
+    {
+        base.HoldPlan(action);
+        for (int t = 0; t < Horizon; t++) action.CopyTo(_mean.AsSpan(t * ActDim, ActDim));
+        _keptCount = 0;
+    }
+
     protected override void ShiftWarmStart()
     {
         base.ShiftWarmStart();

@@ -1,3 +1,4 @@
+using Robotics.Core.Robots;
 using Robotics.Core.Spaces;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning.Costs;
@@ -77,7 +78,27 @@ public abstract class MpcPlanner : IPlanner
         _warm = true;
         Optimize(obs);
         FirstAction(action);
-        action.CopyTo(Scorer.LastSent);
+    }
+
+    /// <summary>
+    /// Hot path, allocation-free. The gate's verdict on the last <see cref="Act"/>: <paramref name="sent"/> becomes
+    /// the action-rate cost's "last sent". When the gate replaced the plan's action (veto, fallback, e-stop)
+    /// the plan is dropped and the next warm start holds the sent action; a clamp keeps the plan.
+    /// </summary>
+    public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision)
+    {
+        sent.CopyTo(Scorer.LastSent);
+        if (decision is SafetyDecision.Ok or SafetyDecision.Clamped) return;
+        HoldPlan(sent);
+    }
+
+    /// <summary>Owns no native resources (the model belongs to the caller).</summary>
+    public void Dispose() { }
+
+    /// <summary>Hot path. Replaces the plan with <paramref name="action"/> at every step.</summary>
+    protected virtual void HoldPlan(ReadOnlySpan<float> action)
+    {
+        for (int t = 0; t < Horizon; t++) action.CopyTo(PlanBuffer.AsSpan(t * ActDim, ActDim));
     }
 
     /// <summary>Not real-time. Installs a plan to warm-start the next <see cref="Act"/> from (tests, hand-over).</summary>

@@ -4,7 +4,7 @@ namespace Robotics.Safety.Checks;
 
 /// <summary>
 /// Options for <see cref="UncertaintyVetoCheck"/>: the veto threshold is the model card's calibrated
-/// disagreement p99 (validation split) times <paramref name="ThresholdFactor"/>.
+/// uncertainty p99 (card section uncertainty, validation split) times <paramref name="ThresholdFactor"/>.
 /// </summary>
 public sealed record UncertaintyVetoOptions(double ThresholdFactor = 1.0)
 {
@@ -15,13 +15,14 @@ public sealed record UncertaintyVetoOptions(double ThresholdFactor = 1.0)
         return this;
     }
 
-    /// <summary>The threshold for <paramref name="card"/>; throws when the card has no usable calibration.</summary>
-    public float ThresholdFor(ModelCard card)
+    /// <summary>The threshold for <paramref name="predictor"/>; throws when it has no usable calibration.</summary>
+    public float ThresholdFor(ISafetyPredictor predictor)
     {
-        if (!(card.DisagreementP99 > 0) || !double.IsFinite(card.DisagreementP99))
+        double p99 = predictor.Calibration?.P99 ?? double.NaN;
+        if (!(p99 > 0) || !double.IsFinite(p99))
             throw new ArgumentException(
-                $"safety uncertainty veto: model card disagreement_p99 is {card.DisagreementP99}; a calibrated threshold > 0 is required");
-        return (float)(card.DisagreementP99 * ThresholdFactor);
+                $"safety uncertainty veto: {predictor.Description} has uncertainty p99 {p99}; a calibrated threshold > 0 is required");
+        return (float)(p99 * ThresholdFactor);
     }
 }
 

@@ -19,7 +19,7 @@ public readonly record struct VetoRate(int Samples, int Vetoed, float Threshold)
 /// </summary>
 public static class VetoRateProbe
 {
-    public static VetoRate Measure(RobotSpec spec, IEnsembleModel model, SafetyGateOptions options,
+    public static VetoRate Measure(RobotSpec spec, ISafetyPredictor model, SafetyGateOptions options,
                                    IReadOnlyList<float[]> states, int actionsPerState, int seed, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(actionsPerState, 1);

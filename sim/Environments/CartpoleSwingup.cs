@@ -1,3 +1,4 @@
+using Robotics.Core.Tasks;
 using Robotics.Core.Models;
 using Robotics.Core.Spaces;
 
@@ -53,6 +54,7 @@ public sealed class CartpoleSwingup : IEnvironment
     private readonly CartpoleSwingupParameters _p;
     private readonly float[] _safeAction = [0f];
     private readonly SeededRandom _rng;
+    private readonly CartpoleSwingupCost _cost;
     private double _x, _th, _xdot, _thdot;
     private int _steps;
 
@@ -66,7 +68,7 @@ public sealed class CartpoleSwingup : IEnvironment
             [xBound, 1f, 1f, (float)_p.MaxCartSpeed, (float)_p.MaxPoleSpeed],
             ["cart_position", "cos_theta", "sin_theta", "cart_velocity", "theta_dot"]);
         ActionSpace = new BoxSpace([-(float)_p.MaxForce], [(float)_p.MaxForce], ["force"]);
-        Cost = new CartpoleSwingupCost(_p);
+        _cost = new CartpoleSwingupCost(_p.Cost);
     }
 
     public string Id => "cartpole-swingup";
@@ -75,7 +77,8 @@ public sealed class CartpoleSwingup : IEnvironment
     public TimeSpan ControlPeriod => TimeSpan.FromSeconds(_p.Dt);
     public float[] SafeAction => (float[])_safeAction.Clone();
     public int MaxEpisodeSteps => _p.MaxEpisodeSteps;
-    public IAnalyticCost Cost { get; }
+    /// <summary>The task library's cartpole cost (core/Tasks) with these physics' constants.</summary>
+    public IAnalyticCost Cost => _cost;
     public CartpoleSwingupParameters Parameters => _p;
 
     /// <summary>Cart position, pole angle (0 upright, unwrapped) and their rates; for tests and console views.</summary>
@@ -114,7 +117,7 @@ public sealed class CartpoleSwingup : IEnvironment
     public StepResult Step(ReadOnlySpan<float> action, Span<float> obs)
     {
         double f = Math.Clamp((double)action[0], -_p.MaxForce, _p.MaxForce);
-        double reward = Reward(_x, Math.Cos(_th), Math.Sin(_th), f, _p);
+        double reward = CartpoleSwingupCost.Reward(_x, Math.Cos(_th), Math.Sin(_th), f, _cost.Parameters);
 
         double h = _p.Dt / _p.Substeps;
         for (int i = 0; i < _p.Substeps; i++) Rk4(h, f);
@@ -127,13 +130,8 @@ public sealed class CartpoleSwingup : IEnvironment
     }
 
     /// <summary>The reward of applying (clipped) force <paramref name="force"/> in a state; see the class comment.</summary>
-    public static double Reward(double x, double cosTheta, double sinTheta, double force, CartpoleSwingupParameters p)
-    {
-        double L = p.PoleLength;
-        double dx = x + L * sinTheta, dy = L * (1 - cosTheta);
-        double u = force / p.MaxForce;
-        return Math.Exp(-(dx * dx + dy * dy) / (L * L)) - p.ControlCostWeight * u * u;
-    }
+    public static double Reward(double x, double cosTheta, double sinTheta, double force, CartpoleSwingupParameters p) =>
+        CartpoleSwingupCost.Reward(x, cosTheta, sinTheta, force, p.Cost);
 
     private void Rk4(double h, double f)
     {

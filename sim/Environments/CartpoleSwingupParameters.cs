@@ -30,6 +30,12 @@ public sealed record CartpoleSwingupParameters
     /// <summary>Weight of the squared normalised force in the reward.</summary>
     public double ControlCostWeight { get; init; } = 0.01;
 
+    /// <summary>The task library's cost and termination constants these physics imply.</summary>
+    public Robotics.Core.Tasks.CartpoleSwingupCostParameters Cost => new()
+    {
+        PoleLength = PoleLength, MaxForce = MaxForce, ControlCostWeight = ControlCostWeight, TrackLimit = TrackLimit,
+    };
+
     public CartpoleSwingupParameters Validate()
     {
         Positive(Gravity, nameof(Gravity)); Positive(CartMass, nameof(CartMass)); Positive(PoleMass, nameof(PoleMass));

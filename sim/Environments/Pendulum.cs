@@ -1,5 +1,5 @@
 using Robotics.Core.Models;
-using Robotics.Core.Onnx.Ensemble;
+using Robotics.Core.Tasks;
 using Robotics.Core.Spaces;
 
 namespace Robotics.Sim.Environments;
@@ -30,7 +30,8 @@ public sealed class Pendulum : IEnvironment
     public TimeSpan ControlPeriod => TimeSpan.FromSeconds(Dt);
     public float[] SafeAction => [0f];
     public int MaxEpisodeSteps => 200;
-    public IAnalyticCost Cost { get; } = new PendulumCost();
+    /// <summary>The task library's pendulum cost (core/Tasks), the one the runtime plans with.</summary>
+    public IAnalyticCost Cost { get; } = new PendulumTask().Cost;
 
     /// <summary>Current angle (rad) and angular velocity; exposed for tests and console views.</summary>
     public (double Theta, double ThetaDot) State => (_th, _thdot);
@@ -82,18 +83,5 @@ public sealed class Pendulum : IEnvironment
         obs[0] = (float)Math.Cos(_th);
         obs[1] = (float)Math.Sin(_th);
         obs[2] = (float)_thdot;
-    }
-}
-
-/// <summary>Pendulum's negative reward from an observation [cos, sin, thdot] and a torque.</summary>
-public sealed class PendulumCost : IAnalyticCost
-{
-    public IGraphCost GraphForm { get; } = new PendulumGraphCost();
-
-    public float Cost(ReadOnlySpan<float> obs, ReadOnlySpan<float> action)
-    {
-        float th = MathF.Atan2(obs[1], obs[0]);
-        float u = Math.Clamp(action[0], -2f, 2f);
-        return th * th + 0.1f * obs[2] * obs[2] + 0.001f * u * u;
     }
 }

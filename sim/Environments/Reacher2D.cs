@@ -1,3 +1,4 @@
+using Robotics.Core.Tasks;
 using Robotics.Core.Models;
 using Robotics.Core.Spaces;
 
@@ -42,6 +43,7 @@ public sealed class Reacher2D : IEnvironment
     private readonly double _a1, _a2, _a3;
     private readonly float[] _safeAction = [0f, 0f];
     private readonly SeededRandom _rng;
+    private readonly Reacher2DCost _cost;
     private double _q1, _q2, _w1, _w2, _tx, _ty;
     private int _steps;
 
@@ -63,7 +65,7 @@ public sealed class Reacher2D : IEnvironment
             ["cos_q1", "sin_q1", "cos_q2", "sin_q2", "q1_dot", "q2_dot", "target_x", "target_y", "tip_minus_target_x", "tip_minus_target_y"]);
         float tau = (float)_p.MaxTorque;
         ActionSpace = new BoxSpace([-tau, -tau], [tau, tau], ["torque_shoulder", "torque_elbow"]);
-        Cost = new Reacher2DCost(_p);
+        _cost = new Reacher2DCost(_p.Cost);
     }
 
     public string Id => "reacher2d";
@@ -72,7 +74,8 @@ public sealed class Reacher2D : IEnvironment
     public TimeSpan ControlPeriod => TimeSpan.FromSeconds(_p.Dt);
     public float[] SafeAction => (float[])_safeAction.Clone();
     public int MaxEpisodeSteps => _p.MaxEpisodeSteps;
-    public IAnalyticCost Cost { get; }
+    /// <summary>The task library's reacher cost (core/Tasks) with these physics' constants.</summary>
+    public IAnalyticCost Cost => _cost;
     public Reacher2DParameters Parameters => _p;
 
     /// <summary>Joint angles, rates and the target; for tests and console views.</summary>
@@ -122,7 +125,7 @@ public sealed class Reacher2D : IEnvironment
         double t1 = Math.Clamp((double)action[0], -_p.MaxTorque, _p.MaxTorque);
         double t2 = Math.Clamp((double)action[1], -_p.MaxTorque, _p.MaxTorque);
         var (px, py) = Fingertip;
-        double reward = Reward(px - _tx, py - _ty, t1, t2, _p);
+        double reward = Reacher2DCost.Reward(px - _tx, py - _ty, t1, t2, _cost.Parameters);
 
         double h = _p.Dt / _p.Substeps;
         for (int i = 0; i < _p.Substeps; i++) Rk4(h, t1, t2);
@@ -135,11 +138,8 @@ public sealed class Reacher2D : IEnvironment
     }
 
     /// <summary>The reward for fingertip-minus-target (dx, dy) and clipped torques; see the class comment.</summary>
-    public static double Reward(double dx, double dy, double tau1, double tau2, Reacher2DParameters p)
-    {
-        double u1 = tau1 / p.MaxTorque, u2 = tau2 / p.MaxTorque;
-        return -Math.Sqrt(dx * dx + dy * dy) - p.ControlCostWeight * (u1 * u1 + u2 * u2);
-    }
+    public static double Reward(double dx, double dy, double tau1, double tau2, Reacher2DParameters p) =>
+        Reacher2DCost.Reward(dx, dy, tau1, tau2, p.Cost);
 
     private void Rk4(double h, double t1, double t2)
     {

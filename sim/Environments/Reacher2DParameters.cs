@@ -29,6 +29,9 @@ public sealed record Reacher2DParameters
     /// <summary>Weight of the squared normalised torques in the reward.</summary>
     public double ControlCostWeight { get; init; } = 0.01;
 
+    /// <summary>The task library's cost constants these physics imply.</summary>
+    public Robotics.Core.Tasks.Reacher2DCostParameters Cost => new() { MaxTorque = MaxTorque, ControlCostWeight = ControlCostWeight };
+
     public Reacher2DParameters Validate()
     {
         Positive(Link1Length, nameof(Link1Length)); Positive(Link2Length, nameof(Link2Length));

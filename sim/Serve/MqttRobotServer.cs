@@ -15,6 +15,10 @@ public sealed record MqttRobotServerOptions
     public MqttConnectionOptions Connection { get; init; } = new();
     public string TopicPrefix { get; init; } = "robots/{id}";
     public MqttQosOptions Qos { get; init; } = new();
+    /// <summary>The session id every state carries (a new one per start, so the runtime sees a restart); null: the start time in ms.</summary>
+    public uint? Session { get; init; }
+    /// <summary>False plays an old robot whose states carry no session.</summary>
+    public bool SendSession { get; init; } = true;
 
     public MqttRobotServerOptions Validate()
     {
@@ -42,6 +46,7 @@ public sealed class MqttRobotServer : IRobotServerTransport
     private CommandBuffer? _command;
     private byte[] _specPayload = [];
     private volatile bool _estop;
+    private long? _session;
 
     public MqttRobotServer(MqttRobotServerOptions options, TimeProvider time, ILogger logger)
     {
@@ -59,6 +64,7 @@ public sealed class MqttRobotServer : IRobotServerTransport
     {
         _handler = handler;
         _command = new CommandBuffer(spec.ActionSpace.Dimension);
+        _session = _options.SendSession ? _options.Session ?? RobotSession.FromStartTime(_time) : null;
         _specPayload = SpecJson.Serialize(spec);
         _stateMessage = new MqttApplicationMessageBuilder().WithTopic(_topics.State).WithQualityOfServiceLevel(_options.Qos.State).Build();
         var connection = _options.Connection with { Will = new MqttWill(_topics.Status, "offline") };
@@ -73,7 +79,7 @@ public sealed class MqttRobotServer : IRobotServerTransport
         if (_connection is not { IsConnected: true }) return;
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
-        StateJson.Write(_json, state);
+        StateJson.Write(_json, state, _session);
         _json.Flush();
         _stateMessage!.Payload = new ReadOnlySequence<byte>(_buffer.WrittenMemory);
         try { await _connection.PublishAsync(_stateMessage, ct); }

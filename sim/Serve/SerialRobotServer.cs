@@ -17,6 +17,12 @@ public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider ti
     private byte[] _spec = [];
     private byte[] _statePayload = [];
     private long _lastStateSeq;
+    private uint? _session;
+
+    /// <summary>The session id every state carries (a new one per start); null: the start time in ms.</summary>
+    public uint? Session { get; init; }
+    /// <summary>False plays an old robot whose states carry no session.</summary>
+    public bool SendSession { get; init; } = true;
 
     public DriverCounters Counters { get; } = new();
     public string Description => _link?.Description ?? options.PortPath;
@@ -26,7 +32,8 @@ public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider ti
         _handler = handler;
         _command = new CommandBuffer(spec.ActionSpace.Dimension);
         _spec = SerialPayloads.WriteSpec(spec);
-        _statePayload = new byte[SerialPayloads.StateLength(spec.ObservationSpace.Dimension)];
+        _session = SendSession ? Session ?? RobotSession.FromStartTime(time) : null;
+        _statePayload = new byte[SerialPayloads.StateLength(spec.ObservationSpace.Dimension, withSession: true)];
         _link = new SerialLink(options, OnFrame, Counters, time, logger);
         await _link.OpenAsync(ct);
         _link.PostControl(FrameType.Spec, _spec);
@@ -35,7 +42,7 @@ public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider ti
     public ValueTask PublishStateAsync(StateBuffer state, CancellationToken ct)
     {
         Interlocked.Exchange(ref _lastStateSeq, state.Seq);
-        int n = SerialPayloads.WriteState(_statePayload, state);
+        int n = SerialPayloads.WriteState(_statePayload, state, _session);
         _link!.PostLatest(FrameType.State, _statePayload.AsSpan(0, n));
         return ValueTask.CompletedTask;
     }

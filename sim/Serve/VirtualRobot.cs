@@ -65,6 +65,15 @@ public sealed class VirtualRobot : IRobotServerHandler
     private long _commandsReceived;
     /// <summary>Lock-step: commands that did not answer the current state.</summary>
     public long CommandsIgnored { get; private set; }
+    /// <summary>The newest command received: the state seq it answered, the gate's decision, the action (a copy) and its ttl.</summary>
+    public (long StateSeq, SafetyDecision Safety, float[] Action, int TtlMs) LastCommand
+    {
+        get { lock (_gate) return (_lastStateSeq, _lastSafety, (float[])_lastAction.Clone(), _command.TtlMs); }
+    }
+    private long _lastStateSeq = -1;
+    private SafetyDecision _lastSafety;
+    private float[] _lastAction = [];
+
     /// <summary>Sequence number of the newest state published.</summary>
     public long StateSeq => Interlocked.Read(ref _publishedSeq);
 
@@ -82,6 +91,9 @@ public sealed class VirtualRobot : IRobotServerHandler
             _command.Seq = command.Seq; _command.StateSeq = command.StateSeq;
             _command.TtlMs = command.TtlMs; _command.Safety = command.Safety;
             _commandArrival = now;
+            _lastStateSeq = command.StateSeq; _lastSafety = command.Safety;
+            if (_lastAction.Length != command.Action.Length) _lastAction = new float[command.Action.Length];
+            command.Action.AsSpan().CopyTo(_lastAction);
             _haveCommand = true;
             _commandExpired = false;
         }

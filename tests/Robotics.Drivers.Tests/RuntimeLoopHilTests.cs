@@ -16,8 +16,10 @@ namespace Robotics.Drivers.Tests;
 /// </summary>
 public class RuntimeLoopHilTests
 {
-    private sealed class SwingUpPolicy : IPolicy
+    private sealed class SwingUpPolicy : Robotics.Runtime.Controllers.IController
     {
+        public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { }
+        public void Dispose() { }
         public int ActDim => 1;
         public void Reset() { }
         public void Act(ReadOnlySpan<float> obs, Span<float> action) => action[0] = SwingUpController.Act(obs);

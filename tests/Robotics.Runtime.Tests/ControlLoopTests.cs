@@ -1,6 +1,8 @@
+using Robotics.Core.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using Robotics.Core.Episodes;
 using Robotics.Core.Robots;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
@@ -185,9 +187,11 @@ public class ControlLoopTests
     }
 
     /// <summary>Takes <paramref name="delay"/> of fake time on every n-th call.</summary>
-    private sealed class SlowPolicy(FakeTimeProvider time, TimeSpan delay, int everyNth) : IPolicy
+    private sealed class SlowPolicy(FakeTimeProvider time, TimeSpan delay, int everyNth) : IController
     {
         private int _n;
+        public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { }
+        public void Dispose() { }
         public int ActDim => 1;
         public void Reset() { }
         public void Act(ReadOnlySpan<float> obs, Span<float> action) { if (++_n % everyNth == 0) time.Advance(delay); action[0] = 0; }

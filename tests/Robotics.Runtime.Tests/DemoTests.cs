@@ -88,8 +88,8 @@ public class DemoTests
         ModelCardCheck.EnsureMatches(model.Card, spec);
         Assert.Equal("pendulum", model.Card.EnvId);
         Assert.Equal("pets", model.Card.Algo);
-        Assert.True(model.Card.DisagreementP99 > 0);
-        Assert.Equal(model.Card.Elites, model.Members);
+        Assert.True(model.Card.Uncertainty!.P99 > 0);
+        Assert.Equal(model.Card.Ensemble!.Elites, model.Members);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public class OnnxWorldModelTests : IDisposable
     [InlineData("elites", "elites must be in")]
     public void Load_ThrowsInvalidData_WhenTheCardFailsValidation(string cardJson, string expected)
     {
-        if (cardJson == "elites") cardJson = (ModelFiles.PendulumCard(3) with { Elites = 9 }).ToJson();
+        if (cardJson == "elites") cardJson = (ModelFiles.PendulumCard(3) with { Ensemble = new EnsembleSection(3, 9) }).ToJson();
         string path = ModelFiles.WritePendulum(_dir.Path, cardJson);
         var e = Assert.Throws<InvalidDataException>(() => OnnxWorldModel.Load(path, ModelFiles.PendulumSpec()));
         Assert.Contains(expected, e.Message);

@@ -56,10 +56,10 @@ public class RunCommandTests : IDisposable
     [Fact]
     public void Run_ExitsWith2AndSendsNothing_WhenTheCardFailsValidation()
     {
-        string model = ModelFiles.WritePendulum(_dir.Path, (ModelFiles.PendulumCard() with { DisagreementMax = 0.01 }).ToJson());
+        string model = ModelFiles.WritePendulum(_dir.Path, (ModelFiles.PendulumCard() with { Uncertainty = new UncertaintyCalibration { P99 = 0.1, Max = 0.01 } }).ToJson());
         var r = Run("--model", model, "--realtime", "false");
         Assert.Equal(2, r.Code);
-        Assert.Contains("disagreement_max must be finite and >= disagreement_p99", r.Err);
+        Assert.Contains("uncertainty.max must be finite and >= uncertainty.p99", r.Err);
         Assert.Equal(0, r.Driver.Writes);
     }
 

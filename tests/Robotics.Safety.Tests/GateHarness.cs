@@ -19,7 +19,7 @@ public sealed class GateHarness
         new BoxSpace([-2f], [2f], ["torque"]),
         TimeSpan.FromMilliseconds(50), [0f]);
 
-    public GateHarness(SafetyGateOptions? options = null, IEnsembleModel? model = null, RobotSpec? spec = null, ILogger? logger = null)
+    public GateHarness(SafetyGateOptions? options = null, ISafetyPredictor? model = null, RobotSpec? spec = null, ILogger? logger = null)
     {
         Spec = spec ?? PendulumSpec();
         Gate = SafetyGate.Create(Spec, model, options, EStop, Time, logger ?? Log);

@@ -6,7 +6,7 @@ namespace Robotics.Safety.Tests;
 
 public class OptionsValidationTests
 {
-    private static string Error(SafetyGateOptions o, Core.Models.IEnsembleModel? model = null) =>
+    private static string Error(SafetyGateOptions o, Core.Models.ISafetyPredictor? model = null) =>
         Assert.Throws<ArgumentException>(() => SafetyGate.Create(PendulumSpec(), model, o)).Message;
 
     [Fact]
@@ -32,7 +32,7 @@ public class OptionsValidationTests
 
     [Fact]
     public void Create_Rejects_UncalibratedCard() =>
-        Assert.Contains("disagreement_p99", Error(new(), FakeEnsembleModel.ActionMagnitude(3, 1, 0.0)));
+        Assert.Contains("uncertainty p99", Error(new(), FakeEnsembleModel.ActionMagnitude(3, 1, 0.0)));
 
     [Fact]
     public void Create_Rejects_ModelOfOtherDimensions() =>

@@ -70,7 +70,7 @@ public static class SafetyOodCommand
                 $"epoch {r.Epoch}/{r.MaxEpochs}  train NLL {r.TrainNll:F4}  validation MSE {r.ValidationMse:G4}"))));
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {result.ModelPath}: validation MSE {result.ValidationMse:G4}, disagreement p99 {result.Card.DisagreementP99:G4}, max {result.Card.DisagreementMax:G4}"));
+            $"model {result.ModelPath}: validation MSE {result.ValidationMse:G4}, disagreement p99 {result.Card.Uncertainty?.P99:G4}, max {result.Card.Uncertainty?.Max:G4}"));
         var table = new Table().AddColumns("factor", "threshold D", $"vetoed |thdot| > {options.OodMinAbsThetaDot}", $"vetoed |thdot| < {options.TrainMaxAbsThetaDot}", "criterion");
         foreach (var row in result.Rows)
             table.AddRow(row.Factor.ToString("G4", CultureInfo.InvariantCulture), row.Threshold.ToString("G4", CultureInfo.InvariantCulture),

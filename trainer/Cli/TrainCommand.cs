@@ -74,8 +74,8 @@ public static class TrainCommand
 
         var last = model.History[^1];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {outPath}: {card.Elites}/{card.EnsembleSize} elites, validation MSE {model.ValidationMse:G4} (normalised), " +
-            $"disagreement p99 {card.DisagreementP99:G4} max {card.DisagreementMax:G4}, {model.History.Count} epochs in {last.Elapsed.TotalSeconds:F1} s " +
+            $"wrote {outPath}: {card.Ensemble?.Elites}/{card.Ensemble?.Size} elites, validation MSE {model.ValidationMse:G4} (normalised), " +
+            $"disagreement p99 {card.Uncertainty?.P99:G4} max {card.Uncertainty?.Max:G4}, {model.History.Count} epochs in {last.Elapsed.TotalSeconds:F1} s " +
             $"(process CPU {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s)"));
         Console.WriteLine($"learning curve: {csv}, {png}");
         return CliApp.ExitOk;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Robotics.Core.Models;
+using Robotics.Core.Tasks;
 using Robotics.Core.Onnx;
 using Robotics.Core.Onnx.Ensemble;
 using Robotics.Trainer.Models;
@@ -35,13 +36,14 @@ public static class OnnxExporter
         var last = model.History.Count > 0 ? model.History[^1] : default;
         return new ModelCard
         {
+            Kind = ModelKinds.EnsembleDynamics,
             Algo = "pets",
             EnvId = inputs.EnvId,
             ObservationSpace = new CardSpace(inputs.ObservationSpace.Names, inputs.ObservationSpace.Low, inputs.ObservationSpace.High),
             ActionSpace = new CardSpace(inputs.ActionSpace.Names, inputs.ActionSpace.Low, inputs.ActionSpace.High),
             ControlPeriodSeconds = inputs.ControlPeriod.TotalSeconds,
-            EnsembleSize = model.Members,
-            Elites = model.Elites.Count,
+            Graphs = new() { [GraphRoles.Step] = ModelCard.ThisFile },
+            Ensemble = new EnsembleSection(model.Members, model.Elites.Count),
             TrainingDataDigest = inputs.TrainingDataDigest,
             TrainingTransitions = model.TrainingTransitions + model.ValidationTransitions,
             Metrics = new Dictionary<string, double>
@@ -55,8 +57,10 @@ public static class OnnxExporter
                 ["hidden_layers"] = model.HiddenLayers,
             },
             TrainerVersion = TrainerVersion,
-            DisagreementP99 = model.DisagreementP99,
-            DisagreementMax = model.DisagreementMax,
+            Uncertainty = new UncertaintyCalibration { P99 = model.DisagreementP99, Max = model.DisagreementMax },
+            TaskCost = TaskLibrary.TryGet(inputs.EnvId, out var task)
+                ? new TaskCostSection(task.Id) { Parameters = new(task.Parameters) }
+                : null,
         }.Validate();
     }
 

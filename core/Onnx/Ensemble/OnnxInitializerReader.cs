@@ -12,19 +12,19 @@ public static class OnnxInitializerReader
 {
     public sealed record Tensor(long[] Dims, float[] Data);
 
-    private const int WireVarint = 0, WireFixed64 = 1, WireLength = 2, WireFixed32 = 5;
+    private const int WireVarint = ProtoReader.WireVarint, WireLength = ProtoReader.WireLength, WireFixed32 = ProtoReader.WireFixed32;
 
     /// <summary>Not real-time. Float initializers by name; throws <see cref="InvalidDataException"/> on malformed bytes.</summary>
     public static Dictionary<string, Tensor> ReadFloatInitializers(ReadOnlySpan<byte> model)
     {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var r = new Reader(model);
+        var r = new ProtoReader(model);
         while (!r.End)
         {
             var (field, wire) = r.Tag();
             if (field == 7 && wire == WireLength)
             {
-                var g = new Reader(r.Bytes());
+                var g = new ProtoReader(r.Bytes());
                 while (!g.End)
                 {
                     var (gf, gw) = g.Tag();
@@ -45,15 +45,15 @@ public static class OnnxInitializerReader
         byte[]? raw = null;
         string name = "";
         long type = 0;
-        var t = new Reader(bytes);
+        var t = new ProtoReader(bytes);
         while (!t.End)
         {
             var (f, w) = t.Tag();
             if (f == 1 && w == WireVarint) dims.Add((long)t.Varint());
-            else if (f == 1 && w == WireLength) { var p = new Reader(t.Bytes()); while (!p.End) dims.Add((long)p.Varint()); }
+            else if (f == 1 && w == WireLength) { var p = new ProtoReader(t.Bytes()); while (!p.End) dims.Add((long)p.Varint()); }
             else if (f == 2 && w == WireVarint) type = (long)t.Varint();
             else if (f == 4 && w == WireFixed32) floats.Add(t.Float());
-            else if (f == 4 && w == WireLength) { var p = new Reader(t.Bytes()); while (!p.End) floats.Add(p.Float()); }
+            else if (f == 4 && w == WireLength) { var p = new ProtoReader(t.Bytes()); while (!p.End) floats.Add(p.Float()); }
             else if (f == 8 && w == WireLength) name = Encoding.UTF8.GetString(t.Bytes());
             else if (f == 9 && w == WireLength) raw = t.Bytes().ToArray();
             else t.Skip(w);
@@ -71,62 +71,5 @@ public static class OnnxInitializerReader
         foreach (long d in dims) count *= d;
         if (count != data.Length) throw new InvalidDataException($"initializer '{name}': {data.Length} values do not match dims [{string.Join(", ", dims)}]");
         into[name] = new Tensor([.. dims], data);
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _pos;
-
-        public readonly bool End => _pos >= _data.Length;
-
-        public (int Field, int Wire) Tag()
-        {
-            ulong v = Varint();
-            return ((int)(v >> 3), (int)(v & 7));
-        }
-
-        public ulong Varint()
-        {
-            ulong v = 0;
-            for (int shift = 0; shift < 64; shift += 7)
-            {
-                if (_pos >= _data.Length) throw new InvalidDataException("ONNX model: truncated varint");
-                byte b = _data[_pos++];
-                v |= (ulong)(b & 0x7f) << shift;
-                if (b < 0x80) return v;
-            }
-            throw new InvalidDataException("ONNX model: varint too long");
-        }
-
-        public float Float()
-        {
-            if (_pos + 4 > _data.Length) throw new InvalidDataException("ONNX model: truncated float");
-            float f = BinaryPrimitives.ReadSingleLittleEndian(_data[_pos..]);
-            _pos += 4;
-            return f;
-        }
-
-        public ReadOnlySpan<byte> Bytes()
-        {
-            ulong len = Varint();
-            if (len > (ulong)(_data.Length - _pos)) throw new InvalidDataException("ONNX model: truncated field");
-            var s = _data.Slice(_pos, (int)len);
-            _pos += (int)len;
-            return s;
-        }
-
-        public void Skip(int wire)
-        {
-            switch (wire)
-            {
-                case WireVarint: Varint(); break;
-                case WireFixed64: _pos += 8; break;
-                case WireLength: Bytes(); break;
-                case WireFixed32: _pos += 4; break;
-                default: throw new InvalidDataException($"ONNX model: unsupported wire type {wire}");
-            }
-            if (_pos > _data.Length) throw new InvalidDataException("ONNX model: truncated field");
-        }
     }
 }

@@ -33,11 +33,12 @@ internal sealed class RobotHost : IAsyncDisposable
         BreakDuration = TimeSpan.FromMilliseconds(500),
     };
 
-    public static RobotHost Mqtt(int port, string id, bool lockstep, TimeSpan? period = null, int seed = 0, ILogger? logger = null)
+    public static RobotHost Mqtt(int port, string id, bool lockstep, TimeSpan? period = null, int seed = 0, ILogger? logger = null, bool sendSession = true)
     {
         var transport = new MqttRobotServer(new MqttRobotServerOptions
         {
             RobotId = id,
+            SendSession = sendSession,
             Connection = new MqttConnectionOptions { Host = "127.0.0.1", Port = port, Reconnect = QuickReconnect },
         }, TimeProvider.System, logger ?? new ListLogger());
         return Start(transport, id, lockstep, period, seed, logger);

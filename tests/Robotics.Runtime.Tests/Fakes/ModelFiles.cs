@@ -19,12 +19,14 @@ public static class ModelFiles
         ObservationSpace = new CardSpace(["cos_theta", "sin_theta", "theta_dot"], [-1f, -1f, -8f], [1f, 1f, 8f]),
         ActionSpace = new CardSpace(["torque"], [-2f], [2f]),
         ControlPeriodSeconds = 0.05,
-        EnsembleSize = members,
-        Elites = members,
+        Kind = ModelKinds.EnsembleDynamics,
+        Algo = "pets",
+        Graphs = new() { [GraphRoles.Step] = ModelCard.ThisFile },
+        Ensemble = new EnsembleSection(members, members),
+        Uncertainty = new UncertaintyCalibration { P99 = 0.1, Max = 0.2 },
+        TaskCost = new TaskCostSection("pendulum"),
         TrainingDataDigest = "0123abcd",
         TrainerVersion = "test",
-        DisagreementP99 = 0.1,
-        DisagreementMax = 0.2,
     };
 
     /// <summary>Writes the pendulum model with <paramref name="cardJson"/> as its card; returns the path.</summary>

@@ -1,12 +1,18 @@
 using Robotics.Core.Robots;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
 using Robotics.Safety;
 
 namespace Robotics.Runtime.Tests.Fakes;
 
-/// <summary>A cheap policy: PD-style torque towards upright; no candidates.</summary>
-public sealed class PdPolicy : IPolicy
+/// <summary>A cheap controller: PD-style torque towards upright; no candidates. Remembers what the gate sent.</summary>
+public sealed class PdPolicy : IController
 {
+    public float LastSent { get; private set; } = float.NaN;
+    public SafetyDecision LastDecision { get; private set; }
+    public int Observed { get; private set; }
+    public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { LastSent = sent[0]; LastDecision = decision; Observed++; }
+    public void Dispose() { }
     public int ActDim => 1;
     public int Resets { get; private set; }
     public void Reset() => Resets++;
@@ -36,6 +42,11 @@ public sealed class ClampingVetoGate(float limit, int vetoEvery) : ICommandGate
         }
         return command.Safety = clamped ? SafetyDecision.Clamped : SafetyDecision.Ok;
     }
+
+    public int Resets { get; private set; }
+    public void Reset(ReadOnlySpan<float> lastSent = default) => Resets++;
+    public SafetyCounts Snapshot() => new PassThroughGate().Snapshot();
+    public SafetyChecks ActiveChecks => SafetyChecks.ActionLimits;
 }
 
 /// <summary>Collects episodes in memory.</summary>

@@ -1,4 +1,6 @@
+using Robotics.Core.Tasks;
 using Robotics.Runtime.Benchmarks;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
@@ -12,7 +14,7 @@ namespace Robotics.Runtime.Tests.Perf;
 public sealed class AllocationTests
 {
     /// <summary>Runs <paramref name="ticks"/> commanded ticks; returns the bytes allocated inside Tick (episode starts excluded).</summary>
-    private static async Task<long> TickBytes(IPolicy policy, int ticks)
+    private static async Task<long> TickBytes(IController policy, int ticks)
     {
         var driver = new SimDriver(new Pendulum(1), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(1), TimeSpan.FromMilliseconds(50));
         await driver.ActivateAsync(CancellationToken.None);

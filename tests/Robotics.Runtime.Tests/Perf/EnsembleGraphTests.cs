@@ -1,3 +1,4 @@
+using Robotics.Core.Tasks;
 using Microsoft.ML.OnnxRuntime;
 using Robotics.Core.Models;
 using Robotics.Core.Onnx.Ensemble;
@@ -92,7 +93,7 @@ public sealed class EnsembleGraphTests
     public void Reacher2DGraphCost_EqualsReacher2DCost_IncludingClippedTorquesAndTheTarget()
     {
         var parameters = new Reacher2DParameters { MaxTorque = 0.8, ControlCostWeight = 0.05 };
-        var truth = new Reacher2DCost(parameters);
+        var truth = new Reacher2DCost(parameters.Cost);
         var graphCost = truth.GraphForm;
         Assert.NotNull(graphCost);
         var rng = new Random(9);
@@ -114,7 +115,7 @@ public sealed class EnsembleGraphTests
     public void CartpoleSwingupGraphCost_EqualsCartpoleSwingupCost_AroundTheCircleAndAlongTheTrack()
     {
         var parameters = new CartpoleSwingupParameters { PoleLength = 0.8, MaxForce = 7, ControlCostWeight = 0.02 };
-        var truth = new CartpoleSwingupCost(parameters);
+        var truth = new CartpoleSwingupCost(parameters.Cost);
         var graphCost = truth.GraphForm;
         Assert.NotNull(graphCost);
         var rng = new Random(10);

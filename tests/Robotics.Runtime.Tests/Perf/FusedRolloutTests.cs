@@ -1,3 +1,4 @@
+using Robotics.Core.Tasks;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
 using Robotics.Sim.Environments;

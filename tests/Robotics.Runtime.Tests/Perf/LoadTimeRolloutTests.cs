@@ -1,3 +1,4 @@
+using Robotics.Core.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Onnx.Ensemble;
 using Robotics.Runtime.Benchmarks;

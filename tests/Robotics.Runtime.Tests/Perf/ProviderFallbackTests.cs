@@ -11,7 +11,7 @@ public sealed class ProviderFallbackTests
     public void RolloutModel_RunsOnCpu_AndSaysWhy_WhenCudaIsRequestedButUnavailable()
     {
         var p = ReferenceEnsemble.Small(false);
-        var cost = RolloutCosts.For(new CostSettings(), new Robotics.Sim.Environments.PendulumCost())!;
+        var cost = RolloutCosts.For(new CostSettings(), new Robotics.Core.Tasks.PendulumCost())!;
         byte[] onnx = EnsembleRolloutGraph.Build(p, 4, cost).Serialize();
         var log = new Lines();
         using var cuda = OnnxRolloutModel.Create(onnx, "rollout", new WorldModelOptions { MaxBatch = 4, Provider = ProviderPreference.Cuda }, log);

@@ -1,3 +1,4 @@
+using Robotics.Core.Tasks;
 using Robotics.Core.Models;
 using Robotics.Core.Onnx.Ensemble;
 using Robotics.Runtime.Models;
@@ -16,7 +17,7 @@ public sealed class SmallEnsembleModels : IDisposable
     {
         Parameters = ReferenceEnsemble.Small(predictsReward, members, hidden: hidden);
         string path = System.IO.Path.Combine(_dir.Path, "model.onnx");
-        var card = ModelFiles.PendulumCard(members) with { Capabilities = [EnsembleGraphNames.RolloutCapability] };
+        var card = ModelFiles.PendulumCard(members);
         EnsembleStepGraph.Build(Parameters, new Dictionary<string, string> { [ModelCard.MetadataKey] = card.ToJson() }).Save(path);
         Options = new WorldModelOptions { MaxBatch = maxBatch, IntraOpThreads = 1, Provider = ProviderPreference.Cpu };
         Step = OnnxWorldModel.Load(path, ModelFiles.PendulumSpec(), Options);

@@ -31,8 +31,8 @@ public sealed class TrainCommandTests : IDisposable
         using var session = new InferenceSession(Model);
         var card = ModelCard.FromJson(session.ModelMetadata.CustomMetadataMap[ModelCard.MetadataKey]);
         Assert.Equal("pendulum", card.EnvId);
-        Assert.Equal(3, card.EnsembleSize);
-        Assert.Equal(2, card.Elites);
+        Assert.Equal(new EnsembleSection(3, 2), card.Ensemble);
+        Assert.Equal(ModelKinds.EnsembleDynamics, card.Kind);
         Assert.Equal(EpisodeReader.Digest(Data), card.TrainingDataDigest);
         string[] csv = File.ReadAllLines(Path.Combine(_dir, "out", "model.learning-curve.csv"));
         Assert.Equal("epoch,train_nll,validation_mse,best_validation_mse,elapsed_s", csv[0]);

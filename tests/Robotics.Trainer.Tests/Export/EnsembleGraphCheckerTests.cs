@@ -1,3 +1,4 @@
+using Robotics.Core.Tasks;
 using Robotics.Core.Models;
 using Robotics.Core.Onnx.Ensemble;
 using Robotics.Trainer.Tests.Onnx;

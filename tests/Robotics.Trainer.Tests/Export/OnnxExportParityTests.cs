@@ -81,12 +81,12 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
         Assert.Equal(["cos_theta", "sin_theta", "theta_dot"], card.ObservationSpace.Names);
         Assert.Equal([2f], card.ActionSpace.High);
         Assert.Equal(0.05, card.ControlPeriodSeconds, 12);
-        Assert.Equal(4, card.EnsembleSize);
-        Assert.Equal(3, card.Elites);
+        Assert.Equal(new EnsembleSection(4, 3), card.Ensemble);
+        Assert.Equal("pendulum", card.TaskCost?.Task);
         Assert.Equal(400, card.TrainingTransitions);
         Assert.Equal(_m.Model.ValidationMse, card.Metrics["validation_mse"]);
-        Assert.True(card.DisagreementP99 > 0 && card.DisagreementP99 <= card.DisagreementMax);
-        Assert.Equal(_m.Model.DisagreementMax, card.DisagreementMax);
+        Assert.True(card.Uncertainty!.P99 > 0 && card.Uncertainty.P99 <= card.Uncertainty.Max);
+        Assert.Equal(_m.Model.DisagreementMax, card.Uncertainty.Max);
         Assert.Equal(["obs", "action"], session.InputMetadata.Keys);
         Assert.Equal(["next_obs", "reward", "next_obs_members", "disagreement"], session.OutputMetadata.Keys);
     }

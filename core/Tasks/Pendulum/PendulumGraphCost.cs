@@ -1,8 +1,11 @@
-namespace Robotics.Core.Onnx.Ensemble;
+using Robotics.Core.Onnx;
+using Robotics.Core.Onnx.Ensemble;
+
+namespace Robotics.Core.Tasks;
 
 /// <summary>
 /// Pendulum's cost on observations [cos th, sin th, th_dot] and torque, as ONNX:
-/// atan2(sin, cos)^2 + 0.1 th_dot^2 + 0.001 clip(u, -2, 2)^2 (the sim's PendulumCost).
+/// atan2(sin, cos)^2 + 0.1 th_dot^2 + 0.001 clip(u, -2, 2)^2 (<see cref="PendulumCost"/>).
 /// </summary>
 public sealed class PendulumGraphCost : IGraphCost
 {

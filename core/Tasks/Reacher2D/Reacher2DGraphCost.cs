@@ -1,9 +1,12 @@
-namespace Robotics.Core.Onnx.Ensemble;
+using Robotics.Core.Onnx;
+using Robotics.Core.Onnx.Ensemble;
+
+namespace Robotics.Core.Tasks;
 
 /// <summary>
 /// Reacher2D's cost on observations whose entries <see cref="DxIndex"/> and DxIndex + 1 are fingertip minus
 /// target, and torques [tau1, tau2], as ONNX: |tip - target| + w |clip(tau, +-tau_max) / tau_max|^2
-/// (the sim's Reacher2DCost, parameters passed in because core does not see the sim's).
+/// (<see cref="Reacher2DCost"/>).
 /// </summary>
 public sealed class Reacher2DGraphCost : IGraphCost
 {

@@ -1,9 +1,12 @@
-namespace Robotics.Core.Onnx.Ensemble;
+using Robotics.Core.Onnx;
+using Robotics.Core.Onnx.Ensemble;
+
+namespace Robotics.Core.Tasks;
 
 /// <summary>
 /// Cartpole swing-up's cost on observations [x, cos th, sin th, xdot, thdot] and a force, as ONNX:
 /// w (clip(F, +-F_max) / F_max)^2 - exp(-d^2 / L^2), d the pole tip's distance from upright over the origin
-/// (the sim's CartpoleSwingupCost, parameters passed in because core does not see the sim's).
+/// (<see cref="CartpoleSwingupCost"/>).
 /// </summary>
 public sealed class CartpoleSwingupGraphCost : IGraphCost
 {

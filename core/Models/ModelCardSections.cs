@@ -1,0 +1,35 @@
+namespace Robotics.Core.Models;
+
+/// <summary>A box space as written in a model card.</summary>
+public sealed record CardSpace(string[] Names, float[] Low, float[] High);
+
+/// <summary>Card section <c>ensemble</c>: members trained and elites kept in the graphs.</summary>
+public sealed record EnsembleSection(int Size, int Elites);
+
+/// <summary>
+/// Card section <c>uncertainty</c>: how the model's one-step uncertainty U(s, a) is computed and its
+/// calibration on held-out data. The safety gate vetoes when U exceeds <see cref="P99"/> x its factor.
+/// </summary>
+public sealed record UncertaintyCalibration
+{
+    public const string EnsembleDisagreement = "ensemble-disagreement";
+
+    /// <summary>How U is computed, e.g. "ensemble-disagreement" (D in normalised output units).</summary>
+    public string Method { get; init; } = EnsembleDisagreement;
+    /// <summary>99th percentile of U on the validation split: the gate's threshold at factor 1.</summary>
+    public required double P99 { get; init; }
+    /// <summary>Largest U on the validation split.</summary>
+    public required double Max { get; init; }
+    /// <summary>Further quantiles by name ("p50", "p90"), for reports.</summary>
+    public Dictionary<string, double> Quantiles { get; init; } = new();
+}
+
+/// <summary>
+/// Card section <c>task_cost</c>: the task whose analytic cost planners use (core's task library) and the
+/// parameters it was trained with (e.g. pole_length). An id the library does not know plans on the
+/// learned reward.
+/// </summary>
+public sealed record TaskCostSection(string Task)
+{
+    public Dictionary<string, double> Parameters { get; init; } = new();
+}

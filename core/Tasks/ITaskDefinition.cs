@@ -1,0 +1,25 @@
+using Robotics.Core.Models;
+
+namespace Robotics.Core.Tasks;
+
+/// <summary>
+/// A task as both the simulator and a real robot's deployment see it: its analytic cost on observations (in
+/// C#, with its ONNX form beside it), when an observation ends an episode, the safe action, the time limit,
+/// and the cost parameters a model card records (<see cref="TaskCostSection"/>).
+/// </summary>
+public interface ITaskDefinition
+{
+    /// <summary>Library id, e.g. "pendulum" (the card's task_cost.task).</summary>
+    string Id { get; }
+    /// <summary>The negative reward on (predicted) observations; its <see cref="IAnalyticCost.GraphForm"/> is the ONNX twin.</summary>
+    IAnalyticCost Cost { get; }
+    /// <summary>What to send when in doubt; a fresh copy.</summary>
+    float[] SafeAction { get; }
+    /// <summary>Steps after which an episode is truncated.</summary>
+    int MaxEpisodeSteps { get; }
+    /// <summary>The cost parameters as written in a card's task_cost.parameters.</summary>
+    IReadOnlyDictionary<string, double> Parameters { get; }
+
+    /// <summary>Hot path, allocation-free. True when <paramref name="obs"/> is a terminal state of the task.</summary>
+    bool IsTerminal(ReadOnlySpan<float> obs);
+}

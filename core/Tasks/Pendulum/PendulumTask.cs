@@ -1,0 +1,21 @@
+using Robotics.Core.Models;
+
+namespace Robotics.Core.Tasks;
+
+/// <summary>Pendulum swing-up (Gymnasium Pendulum-v1): never terminates, 200 steps, zero torque is safe. No cost parameters.</summary>
+public sealed class PendulumTask : ITaskDefinition
+{
+    public const string TaskId = "pendulum";
+    private static readonly Dictionary<string, double> None = new();
+
+    public PendulumTask() : this(None) { }
+
+    internal PendulumTask(IReadOnlyDictionary<string, double> parameters) => TaskParameters.OnlyKnown(TaskId, parameters);
+
+    public string Id => TaskId;
+    public IAnalyticCost Cost { get; } = new PendulumCost();
+    public float[] SafeAction => [0f];
+    public int MaxEpisodeSteps => 200;
+    public IReadOnlyDictionary<string, double> Parameters => None;
+    public bool IsTerminal(ReadOnlySpan<float> obs) => false;
+}
