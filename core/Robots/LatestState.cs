@@ -10,12 +10,19 @@ namespace Robotics.Core.Robots;
 /// publishers never interleave (an uncontended single publisher pays one CAS). Waiters are woken through a
 /// signal made only while someone waits.
 /// </para>
+/// <para>
+/// Each published state is stamped with the count of states received so far and their reward sum
+/// (<see cref="StateBuffer.Received"/>, <see cref="StateBuffer.RewardSum"/>), so a loop that missed a state still
+/// counts the robot's step and its reward.
+/// </para>
 /// </summary>
 public sealed class LatestState
 {
     private readonly StateBuffer _latest;
     private long _version;                    // odd while a publish is writing _latest
     private long _seq = long.MinValue;
+    private long _received;                   // written only inside the publish section
+    private double _rewardSum;
     private TaskCompletionSource? _waiter;    // set only while someone waits; taken and completed by the next publish
 
     public LatestState(int obsDim) => _latest = new StateBuffer(obsDim);
@@ -40,6 +47,8 @@ public sealed class LatestState
             spin.SpinOnce(sleep1Threshold: -1);
         }
         state.CopyTo(_latest);
+        _latest.Received = ++_received;
+        _latest.RewardSum = _rewardSum += state.Reward;
         Volatile.Write(ref _version, v + 2);
         Interlocked.Exchange(ref _seq, state.Seq);
         Interlocked.Exchange(ref _waiter, null)?.TrySetResult();

@@ -23,6 +23,13 @@ public sealed class StateBuffer
     /// epoch does not follow from the command before it, so the loop ends the episode there.
     /// </summary>
     public long Epoch { get; set; }
+    /// <summary>
+    /// States the driver's <see cref="LatestState"/> slot has received so far, this one included (0 when the driver
+    /// does not count): with <see cref="RewardSum"/> it lets the loop account for states it never read.
+    /// </summary>
+    public long Received { get; set; }
+    /// <summary>Sum of <see cref="Reward"/> over every state the slot received so far, this one included.</summary>
+    public double RewardSum { get; set; }
 
     /// <summary>Hot path: copies every field into <paramref name="dst"/> without allocating.</summary>
     public void CopyTo(StateBuffer dst)
@@ -31,5 +38,6 @@ public sealed class StateBuffer
         dst.Seq = Seq; dst.Time = Time; dst.Reward = Reward;
         dst.Terminated = Terminated; dst.Truncated = Truncated; dst.ReceivedTimestamp = ReceivedTimestamp;
         dst.Epoch = Epoch;
+        dst.Received = Received; dst.RewardSum = RewardSum;
     }
 }

@@ -7,10 +7,13 @@ using Robotics.Safety;
 namespace Robotics.Runtime.Loop;
 
 /// <summary>
-/// The one loop that owns a robot: read -> act -> gate -> write -> observe -> record, once per control period on the
-/// injected clock (or lock-step with the robot when not real-time). Every buffer is allocated here, once;
-/// <see cref="Tick"/> allocates nothing. Measures its own period, plan time and deadline overruns.
-/// The driver must already be configured and activated by the caller.
+/// The one loop that owns a robot: read -> act -> gate -> write -> observe -> record. In real time it acts
+/// when a state arrives (the robot's clock paces it; the control period is the deadline), or, for robots that
+/// must be polled, once per period on the injected clock (<see cref="LoopPacing.Timer"/>); lock-step robots
+/// are answered state by state. Every buffer is allocated here, once; <see cref="Tick"/> allocates nothing.
+/// Counts per episode the robot's steps (from its sequence numbers), the states answered, the
+/// state -> command delay, plan time and deadline overruns. The driver must already be configured and
+/// activated by the caller.
 /// </summary>
 public sealed class ControlLoop
 {
@@ -29,10 +32,10 @@ public sealed class ControlLoop
     private readonly double _periodMs;
 
     private long _lastSeq = long.MinValue, _prevEpoch;
-    private long _lastTickStart;
-    private double _prevTime, _return;
-    private bool _fresh, _pending, _prevVetoed, _ended, _cut;
-    private int _steps, _interventions;
+    private long _lastTickStart, _lastReceived, _robotSteps;
+    private double _prevTime, _return, _lastRewardSum;
+    private bool _fresh, _pending, _prevVetoed, _ended, _cut, _partial, _started;
+    private int _steps, _interventions, _answered;
 
     public ControlLoop(IRobotDriver driver, RobotSpec spec, IController controller, ICommandGate gate,
                        ControlLoopOptions options, TimeProvider time, ILogger? logger = null)
@@ -91,7 +94,10 @@ public sealed class ControlLoop
             if (flusher is not null) await flusher.StopAsync().ConfigureAwait(false);
         }
         var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
-            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null);
+            _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null)
+        {
+            RobotSteps = _robotSteps, Answered = _answered, Partial = _partial,
+        };
         if (sink is not null && report.Transitions is { Length: > 0 } e) sink.Write(e);
         _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
         return report;
@@ -99,7 +105,7 @@ public sealed class ControlLoop
 
     private async Task RunTicksAsync(CancellationToken ct)
     {
-        using PeriodicTimer? timer = _options.Realtime ? new PeriodicTimer(_spec.ControlPeriod, _time) : null;
+        using PeriodicTimer? timer = _options.Realtime && _options.Pacing == LoopPacing.Timer ? new PeriodicTimer(_spec.ControlPeriod, _time) : null;
         long waitStart = _time.GetTimestamp();
         while (true)
         {
@@ -141,9 +147,12 @@ public sealed class ControlLoop
     /// </summary>
     public async Task StartEpisodeAsync(CancellationToken ct)
     {
+        bool first = !_started;
+        _started = true;
         if (_lastSeq == long.MinValue) await ReadNextStateAsync(ct).ConfigureAwait(false);
         // After an episode this loop cut, carry on from the newest state (lock-step robots send none unasked).
         else if (_driver.TryRead(_state, _lastSeq)) _lastSeq = _state.Seq;
+        bool reset = false;
         for (int attempt = 0; _state.Terminated || _state.Truncated; attempt++)
         {
             if (attempt > 1) throw new InvalidOperationException($"robot '{_spec.Id}' did not start a new episode after a reset command");
@@ -152,7 +161,11 @@ public sealed class ControlLoop
             _command.StateSeq = _state.Seq;
             _driver.Write(_command);
             await ReadNextStateAsync(ct).ConfigureAwait(false);
+            reset = true;
         }
+        // A robot numbers its states from 1 for as long as it runs: a first state with a later number means this
+        // loop joined an episode already under way, which is reported as partial.
+        _partial = first && !reset && _state.Seq > 1;
         _controller.Reset();
         _recorder.Clear();
         _timings.Clear();
@@ -160,7 +173,8 @@ public sealed class ControlLoop
         _pending = false;
         _ended = false;
         _cut = false;
-        _steps = 0; _interventions = 0; _return = 0;
+        _steps = 0; _interventions = 0; _return = 0; _answered = 0; _robotSteps = 0;
+        _lastReceived = _state.Received; _lastRewardSum = _state.RewardSum;
         _lastTickStart = 0;
     }
 
@@ -176,6 +190,7 @@ public sealed class ControlLoop
         else
         {
             if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
+            CountRobotSteps();
             _lastSeq = _state.Seq;
         }
 
@@ -196,7 +211,6 @@ public sealed class ControlLoop
             if (_options.Record)
                 _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
                               _state.Terminated, _state.Truncated || cut, _prevVetoed);
-            _return += _state.Reward;
             _steps++;
             _pending = false;
             if (_state.Terminated || _state.Truncated || cut)
@@ -214,7 +228,10 @@ public sealed class ControlLoop
         _command.Seq++;
         _command.StateSeq = _state.Seq;
         _driver.Write(_command);
+        long written = _time.GetTimestamp();
         _controller.Observe(_command.Action, d);
+        _answered++;
+        if (_state.ReceivedTimestamp != 0) _timings.AddDelay(Ms(_state.ReceivedTimestamp, written));
 
         _state.Obs.AsSpan().CopyTo(_prevObs);
         _prevTime = _state.Time;
@@ -228,6 +245,20 @@ public sealed class ControlLoop
         _lastTickStart = start;
         _timings.Add(Ms(planStart, planEnd), Ms(start, end), _periodMs, since);
         return TickStatus.Commanded;
+    }
+
+    /// <summary>
+    /// Hot path. Accounts for the robot's steps since the last state read, including states the loop never
+    /// saw (latest wins): the step count from sequence numbers, the rewards from the driver's running sum
+    /// when it keeps one, else this state's reward alone.
+    /// </summary>
+    private void CountRobotSteps()
+    {
+        _robotSteps += _lastSeq == long.MinValue ? 1 : Math.Max(1, _state.Seq - _lastSeq);
+        if (_state.Received > 0 && _lastReceived > 0) _return += _state.RewardSum - _lastRewardSum;
+        else _return += _state.Reward;
+        _lastReceived = _state.Received;
+        _lastRewardSum = _state.RewardSum;
     }
 
     private async Task ReadNextStateAsync(CancellationToken ct)

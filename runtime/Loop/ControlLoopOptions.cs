@@ -2,11 +2,22 @@ using Robotics.Core.Episodes;
 
 namespace Robotics.Runtime.Loop;
 
+/// <summary>What makes a real-time loop tick.</summary>
+public enum LoopPacing
+{
+    /// <summary>Act as soon as a new state arrives: the robot's clock paces the loop (default).</summary>
+    OnState,
+    /// <summary>Act once per control period on the loop's own clock, for robots that must be polled.</summary>
+    Timer,
+}
+
 /// <summary>How the control loop runs. Immutable; validated when the loop is built.</summary>
 public sealed record ControlLoopOptions
 {
-    /// <summary>True: one tick per control period on the injected clock. False: lock-step, as fast as the robot answers.</summary>
+    /// <summary>True: the robot steps on its own clock and the control period is the loop's deadline. False: lock-step, as fast as the robot answers.</summary>
     public bool Realtime { get; init; } = true;
+    /// <summary>In real time: act on each state's arrival, or on a timer. Lock-step loops always act on arrival.</summary>
+    public LoopPacing Pacing { get; init; } = LoopPacing.OnState;
     /// <summary>Steps after which an episode is cut (truncated) when the robot itself never ends one; sizes the recorder.</summary>
     public int MaxEpisodeSteps { get; init; } = 10_000;
     /// <summary>How long to wait for a fresh state before giving up on the robot.</summary>

@@ -6,21 +6,28 @@ namespace Robotics.Runtime.Loop;
 /// </summary>
 public sealed class LoopTimings
 {
-    private readonly double[] _planMs, _periodMs, _scratch;
+    private readonly double[] _planMs, _periodMs, _delayMs, _scratch;
     private double _tickMsMax;
 
     public LoopTimings(int capacity)
     {
         _planMs = new double[capacity];
         _periodMs = new double[capacity];
+        _delayMs = new double[capacity];
         _scratch = new double[capacity];
     }
 
     public int Count { get; private set; }
     public int Overruns { get; private set; }
-    private int _periods;
+    private int _periods, _delays;
 
-    public void Clear() { Count = 0; Overruns = 0; _periods = 0; _tickMsMax = 0; }
+    public void Clear() { Count = 0; Overruns = 0; _periods = 0; _delays = 0; _tickMsMax = 0; }
+
+    /// <summary>Hot path. Time from a state's arrival to the command answering it leaving the loop.</summary>
+    public void AddDelay(double stateToCommandMs)
+    {
+        if (_delays < _delayMs.Length) _delayMs[_delays++] = stateToCommandMs;
+    }
 
     /// <summary>Hot path. One tick: plan time, whole tick time, the period it was due in, and the time since the previous tick (or NaN).</summary>
     public void Add(double planMs, double tickMs, double periodMs, double sincePreviousMs)
@@ -34,7 +41,8 @@ public sealed class LoopTimings
     /// <summary>Not real-time (sorts a scratch copy; allocates nothing).</summary>
     public TimingSummary Summarise() => new(
         Percentile(_planMs, Count, 0.5), Percentile(_planMs, Count, 0.99),
-        Percentile(_periodMs, _periods, 0.5), _tickMsMax, Overruns, Count);
+        Percentile(_periodMs, _periods, 0.5), _tickMsMax, Overruns, Count,
+        Percentile(_delayMs, _delays, 0.5), Percentile(_delayMs, _delays, 0.99));
 
     private double Percentile(double[] src, int n, double q)
     {
@@ -47,5 +55,9 @@ public sealed class LoopTimings
     }
 }
 
-/// <summary>An episode's loop timings in milliseconds; Overruns counts ticks whose work exceeded the control period.</summary>
-public readonly record struct TimingSummary(double PlanMsMedian, double PlanMsP99, double PeriodMsMedian, double TickMsMax, int Overruns, int Ticks);
+/// <summary>
+/// An episode's loop timings in milliseconds; Overruns counts ticks whose work exceeded the control period (the
+/// deadline); Delay is state arrival -> command written, on the runtime's clock.
+/// </summary>
+public readonly record struct TimingSummary(double PlanMsMedian, double PlanMsP99, double PeriodMsMedian, double TickMsMax, int Overruns, int Ticks,
+                                            double DelayMsMedian = double.NaN, double DelayMsP99 = double.NaN);

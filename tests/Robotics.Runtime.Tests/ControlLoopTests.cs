@@ -140,12 +140,12 @@ public class ControlLoopTests
     }
 
     [Fact]
-    public async Task Realtime_TicksOncePerControlPeriodOnTheInjectedClock()
+    public async Task TimerPacing_TicksOncePerControlPeriodOnTheInjectedClock()
     {
         var (driver, spec) = await Robot();
         var time = new FakeTimeProvider();
         var loop = new ControlLoop(driver, spec, new PdPolicy(), new PassThroughGate(),
-            new ControlLoopOptions { Realtime = true }, time);
+            new ControlLoopOptions { Realtime = true, Pacing = LoopPacing.Timer }, time);
         var run = loop.RunEpisodeAsync(0, null, default);
         // First tick runs at once; each further tick waits for one control period of fake time.
         for (int i = 0; i < 50 && driver.Writes < 1; i++) await Task.Delay(1);
@@ -161,6 +161,95 @@ public class ControlLoopTests
         Assert.Equal(200, report.Steps);
         Assert.Equal(50.0, report.Timing.PeriodMsMedian, 6);
         Assert.Equal(0, report.Timing.Overruns);
+    }
+
+    [Fact]
+    public async Task Realtime_ActsOnEachStatesArrival_NotOnTheNextTimerTick()
+    {
+        var time = new FakeTimeProvider();
+        var robot = new ClockedRobot(new Pendulum(), time);
+        var spec = await robot.ConfigureAsync(default);
+        var loop = new ControlLoop(robot, spec, new PdPolicy(), new PassThroughGate(),
+            new ControlLoopOptions { Realtime = true, Pacing = LoopPacing.OnState, StateTimeout = TimeSpan.FromHours(1) }, time);
+        robot.Start();
+        var run = loop.RunEpisodeAsync(0, null, default);
+        for (int step = 1; step <= 200; step++)
+        {
+            await WaitFor(() => robot.Writes >= step);
+            Assert.Equal(step, robot.Writes);
+            var c = robot.Commands[^1];
+            // Answered the newest state at the very instant it arrived: the fake clock has not moved since.
+            Assert.Equal(robot.Seq, c.StateSeq);
+            Assert.Equal(time.GetTimestamp(), c.At);
+            // The robot steps 13 ms into its 50 ms period (out of phase with any timer the loop might keep).
+            time.Advance(TimeSpan.FromMilliseconds(step == 1 ? 13 : 50));
+            robot.Step();
+        }
+        var report = await run;
+        Assert.Equal(200, report.RobotSteps);
+        Assert.Equal(200, report.Answered);
+        Assert.Equal(0, report.StepsWithoutFreshCommand);
+        Assert.Equal(0, report.Timing.DelayMsMedian, 9);
+        Assert.Equal(0, report.Timing.DelayMsP99, 9);
+        Assert.False(report.Partial);
+        Assert.Equal(robot.EpisodeReturn, report.Return, 3);
+    }
+
+    [Fact]
+    public async Task Report_CountsTheRobotsStepsAndReturn_WhenTheLoopMissesStates()
+    {
+        var time = new FakeTimeProvider();
+        var robot = new ClockedRobot(new Pendulum(), time);
+        var spec = await robot.ConfigureAsync(default);
+        var loop = new ControlLoop(robot, spec, new PdPolicy(), new PassThroughGate(),
+            new ControlLoopOptions { Realtime = true, StateTimeout = TimeSpan.FromHours(1) }, time);
+        robot.Start();
+        var run = loop.RunEpisodeAsync(0, null, default);
+        int writes = 0;
+        while (!robot.Done)
+        {
+            await WaitFor(() => robot.Writes > writes);
+            writes = robot.Writes;
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            robot.Step(count: writes % 2 == 0 ? 3 : 1);  // bursts: the loop sees only the newest of three
+        }
+        var report = await run;
+        Assert.Equal(200, report.RobotSteps);
+        Assert.True(report.Answered < 200, $"answered {report.Answered}");
+        Assert.Equal(200 - report.Answered, report.StepsWithoutFreshCommand);
+        Assert.Equal(robot.EpisodeReturn, report.Return, 3);   // rewards of the states it never read included
+        Assert.True(report.Steps < 200);                          // while it recorded only what it saw
+    }
+
+    [Fact]
+    public async Task Report_IsPartial_WhenTheLoopJoinsAnEpisodeUnderWay()
+    {
+        var time = new FakeTimeProvider();
+        var robot = new ClockedRobot(new Pendulum(), time);
+        var spec = await robot.ConfigureAsync(default);
+        var loop = new ControlLoop(robot, spec, new PdPolicy(), new PassThroughGate(),
+            new ControlLoopOptions { Realtime = true, StateTimeout = TimeSpan.FromHours(1) }, time);
+        robot.Start();
+        robot.Step(count: 20);   // the robot ran before the runtime connected
+        var run = loop.RunEpisodeAsync(0, null, default);
+        int writes = 0;
+        while (!robot.Done) { await WaitFor(() => robot.Writes > writes); writes = robot.Writes; robot.Step(); }
+        var first = await run;
+        Assert.True(first.Partial);
+        Assert.Equal(180, first.RobotSteps);
+        var second = loop.RunEpisodeAsync(1, null, default);
+        writes = robot.Writes;
+        robot.Step();   // answers the reset
+        while (!second.IsCompleted) { await WaitFor(() => robot.Writes > writes || second.IsCompleted); writes = robot.Writes; robot.Step(); }
+        var report = await second;
+        Assert.False(report.Partial);
+        Assert.Equal(200, report.RobotSteps);
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        for (int i = 0; i < 5000 && !condition(); i++) await Task.Delay(1);
+        Assert.True(condition(), "timed out waiting for the loop");
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Robotics.Core.Episodes;
+using Robotics.Core.Robots;
+using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
 using Robotics.Runtime.Tests.Fakes;
 using Robotics.Safety;
@@ -17,13 +19,15 @@ public sealed class RecordingTests : IDisposable
     }
 
     /// <summary>PD policy that runs a hook before step <c>at</c> (blocking the loop, as a slow plan would).</summary>
-    private sealed class HookPolicy(int at, Action hook) : IPolicy
+    private sealed class HookPolicy(int at, Action hook) : IController
     {
         private readonly PdPolicy _pd = new();
         public int Calls { get; private set; }
         public int ActDim => 1;
         public void Reset() => _pd.Reset();
         public ReadOnlySpan<float> Candidates => ReadOnlySpan<float>.Empty;
+        public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { }
+        public void Dispose() { }
         public void Act(ReadOnlySpan<float> obs, Span<float> action)
         {
             if (++Calls == at) hook();
@@ -31,7 +35,7 @@ public sealed class RecordingTests : IDisposable
         }
     }
 
-    private async Task<(ControlLoop Loop, LockstepEnvDriver Driver)> Loop(IPolicy policy)
+    private async Task<(ControlLoop Loop, LockstepEnvDriver Driver)> Loop(IController policy)
     {
         var driver = new LockstepEnvDriver(new Pendulum());
         var spec = await driver.ConfigureAsync(default);

@@ -1,4 +1,6 @@
-using Robotics.Runtime.Loop;
+using Robotics.Core.Robots;
+using Robotics.Runtime.Controllers;
+using Robotics.Safety;
 
 namespace Robotics.Runtime.Tests.Mujoco;
 
@@ -10,13 +12,15 @@ namespace Robotics.Runtime.Tests.Mujoco;
 /// top u = k_th th + k_w w + k_x x + k_v xdot (all positive: the cart runs under a pole tipping towards +x).
 /// The simplest honest controller the runtime can run on the MuJoCo robot without a learned model.
 /// </summary>
-public sealed class CartpoleEnergySwingUp : IPolicy
+public sealed class CartpoleEnergySwingUp : IController
 {
     private const double PoleMass = 0.1, HalfLength = 0.5, Inertia = PoleMass * 1.0 / 3, Gravity = 9.81;
 
     public int ActDim => 1;
     public ReadOnlySpan<float> Candidates => [];
     public void Reset() { }
+    public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { }
+    public void Dispose() { }
 
     /// <summary>Hot path, allocation-free.</summary>
     public void Act(ReadOnlySpan<float> obs, Span<float> action)
