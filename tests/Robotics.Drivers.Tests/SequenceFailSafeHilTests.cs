@@ -1,3 +1,4 @@
+using Robotics.Runtime.Controllers;
 using System.Diagnostics;
 using Robotics.Core.Episodes;
 using Robotics.Core.Robots;
@@ -16,12 +17,14 @@ namespace Robotics.Drivers.Tests;
 /// </summary>
 public class SequenceFailSafeHilTests
 {
-    private sealed class HoldPolicy : IPolicy
+    private sealed class HoldPolicy : IController
     {
         public int ActDim => 1;
         public void Reset() { }
         public void Act(ReadOnlySpan<float> obs, Span<float> action) => action[0] = SwingUpController.Act(obs);
         public ReadOnlySpan<float> Candidates => [];
+        public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { }
+        public void Dispose() { }
     }
 
     /// <summary>Runs episodes back to back until cancelled (a robot restart ends one).</summary>

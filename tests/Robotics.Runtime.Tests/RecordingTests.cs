@@ -1,3 +1,5 @@
+using Robotics.Core.Robots;
+using Robotics.Runtime.Controllers;
 using Robotics.Core.Episodes;
 using Robotics.Core.Robots;
 using Robotics.Runtime.Controllers;
