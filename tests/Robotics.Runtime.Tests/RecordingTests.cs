@@ -1,8 +1,6 @@
 using Robotics.Core.Robots;
 using Robotics.Runtime.Controllers;
 using Robotics.Core.Episodes;
-using Robotics.Core.Robots;
-using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
 using Robotics.Runtime.Tests.Fakes;
 using Robotics.Safety;
