@@ -7,4 +7,5 @@ var root = new RootCommand("robotics-sim: simulated robots with Gymnasium semant
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return CliApp.Run(root, args);

@@ -59,7 +59,7 @@ public sealed class EpisodeWriter : IDisposable
         string final = Path.Combine(Directory, EpisodeFiles.FileName(episode.Id));
         if (!_options.Overwrite && File.Exists(final))
             throw new IOException($"episode file '{final}' already exists");
-        await WriteFileAsync(final, episode.Transitions, _options.Overwrite, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(final, episode.Transitions, _options.Overwrite, cancellationToken, episode.Metadata).ConfigureAwait(false);
         _written.Add(final);
         if (DeleteParts(episode.Id) > 0 && _options.Durable) DirectorySync.Fsync(Directory);
     }
@@ -80,7 +80,8 @@ public sealed class EpisodeWriter : IDisposable
         await WriteFileAsync(final, rows, overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteFileAsync(string final, IReadOnlyList<Transition> rows, bool overwrite, CancellationToken cancellationToken)
+    private async Task WriteFileAsync(string final, IReadOnlyList<Transition> rows, bool overwrite, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? episodeMetadata = null)
     {
         string temp = Path.Combine(Directory, EpisodeFiles.TempFileName(Path.GetFileName(final)));
         try
@@ -88,7 +89,7 @@ public sealed class EpisodeWriter : IDisposable
             var stream = OpenTemp(temp);
             await using (stream.ConfigureAwait(false))
             {
-                await WriteParquetAsync(rows, stream, cancellationToken).ConfigureAwait(false);
+                await WriteParquetAsync(rows, stream, cancellationToken, episodeMetadata).ConfigureAwait(false);
                 if (_options.Durable && stream is FileStream file) file.Flush(flushToDisk: true);
                 else await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -130,7 +131,8 @@ public sealed class EpisodeWriter : IDisposable
 
     public void Dispose() => _disposed = true;
 
-    private async Task WriteParquetAsync(IReadOnlyList<Transition> rows, Stream stream, CancellationToken ct)
+    private async Task WriteParquetAsync(IReadOnlyList<Transition> rows, Stream stream, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? episodeMetadata = null)
     {
         int n = rows.Count;
         var episode = new long[n];
@@ -151,7 +153,13 @@ public sealed class EpisodeWriter : IDisposable
         }
 
         await using var writer = await ParquetWriter.CreateAsync(S.Schema, stream, cancellationToken: ct).ConfigureAwait(false);
-        if (_options.Metadata.Count > 0) writer.CustomMetadata = _options.Metadata;
+        if (episodeMetadata is { Count: > 0 })
+        {
+            var merged = new Dictionary<string, string>(_options.Metadata);
+            foreach (var (k, v) in episodeMetadata) merged[k] = v;
+            writer.CustomMetadata = merged;
+        }
+        else if (_options.Metadata.Count > 0) writer.CustomMetadata = _options.Metadata;
         using var group = writer.CreateRowGroup();
         // Columns must be written in schema order.
         await group.WriteAsync<long>(S.Episode, episode, cancellationToken: ct).ConfigureAwait(false);

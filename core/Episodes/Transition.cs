@@ -21,6 +21,12 @@ public sealed record Transition(
 /// <summary>An episode: its transitions in step order.</summary>
 public sealed record Episode(long Id, IReadOnlyList<Transition> Transitions)
 {
+    /// <summary>
+    /// Key-value pairs of this episode alone (e.g. its randomised physics), written into its file's footer
+    /// over the writer's own metadata; null for none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
     public float Return => Transitions.Sum(t => t.Reward);
     public int Length => Transitions.Count;
 }

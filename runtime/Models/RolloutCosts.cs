@@ -28,6 +28,7 @@ public static class RolloutCosts
             Analytic = graphCost,
             UncertaintyLambda = settings.UncertaintyLambda,
             ActionRateWeight = settings.ActionRateWeight,
+            ExplorationBonus = settings.ExplorationBonus,
         }.Validate();
     }
 }

@@ -30,10 +30,11 @@ public static class PetsCommand
         var elites = new Option<int>("--elites") { Description = "elite members exported", DefaultValueFactory = _ => 3 };
         var steps = new Option<int>("--min-steps") { Description = "minimum Adam steps per training", DefaultValueFactory = _ => 1500 };
         var lambda = new Option<float>("--uncertainty-lambda") { Description = "planner cost weight on ensemble disagreement D (0: off)", DefaultValueFactory = _ => 0f };
+        var bonus = new Option<float>("--exploration-bonus") { Description = "collection episodes plan with cost - beta x D (ensemble disagreement), evaluation without (0: off)", DefaultValueFactory = _ => 0f };
         var threads = new Option<int>("--threads") { Description = "torch and ONNX Runtime threads", DefaultValueFactory = _ => 1 };
 
         var cmd = new Command("pets", "PETS: learn an ensemble world model and control with MPC through ONNX, iteratively.");
-        foreach (Option o in new Option[] { env, iterations, seed, outDir, evalEpisodes, planner, horizon, population, planIterations, hidden, layers, members, elites, steps, lambda, threads })
+        foreach (Option o in new Option[] { env, iterations, seed, outDir, evalEpisodes, planner, horizon, population, planIterations, hidden, layers, members, elites, steps, lambda, bonus, threads })
             cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
@@ -55,7 +56,7 @@ public static class PetsCommand
                 options = (defaults with
                 {
                     Iterations = parse.GetValue(iterations), Seed = parse.GetValue(seed), EvalEpisodes = parse.GetValue(evalEpisodes),
-                    Planner = kind, PlannerThreads = t, MinGradientSteps = parse.GetValue(steps), UncertaintyLambda = parse.GetValue(lambda),
+                    Planner = kind, PlannerThreads = t, MinGradientSteps = parse.GetValue(steps), UncertaintyLambda = parse.GetValue(lambda), ExplorationBonus = parse.GetValue(bonus),
                     Budget = defaults.Budget with
                     {
                         Horizon = parse.GetValue(horizon) ?? defaults.Budget.Horizon, Population = parse.GetValue(population) ?? defaults.Budget.Population,

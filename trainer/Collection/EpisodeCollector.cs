@@ -53,6 +53,9 @@ public sealed class EpisodeCollector(IEnvironment env, IPolicy policy, EpisodeWr
             if (r.Terminated || truncated) break;
             obs = next;
         }
-        return new Episode(id, rows);
+        // Randomised physics and the like: what this episode's robot was, in its own file's metadata.
+        Dictionary<string, string>? metadata = null;
+        if (env is IEpisodeMetadataSource source) source.DescribeEpisode(metadata = new Dictionary<string, string>(StringComparer.Ordinal));
+        return new Episode(id, rows) { Metadata = metadata };
     }
 }

@@ -78,7 +78,7 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
                 Gate = GateKind.PassThrough, Seed = o.Seed * 1000 + it,
                 Controller = new ControllerOptions
                 {
-                    Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda },
+                    Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda, ExplorationBonus = o.ExplorationBonus },
                     Threads = o.PlannerThreads, Provider = ProviderPreference.Cpu,
                 },
             }, new SessionServices { Time = time }, robot, spec);

@@ -35,6 +35,8 @@ public sealed record PetsOptions
     public int PlannerThreads { get; init; } = 1;
     /// <summary>Planner cost weight on ensemble disagreement (0: off).</summary>
     public float UncertaintyLambda { get; init; }
+    /// <summary>Ensemble-disagreement exploration bonus beta for the data-collection episodes (cost - beta x D); evaluation plans without it. 0: off.</summary>
+    public float ExplorationBonus { get; init; }
 
     public PetsOptions Validate()
     {
@@ -47,6 +49,7 @@ public sealed record PetsOptions
         Require(MinGradientSteps >= 0, $"pets: min gradient steps must be >= 0, got {MinGradientSteps}");
         Require(PlannerThreads is >= 1 and <= 64, $"pets: planner threads must be in [1, 64], got {PlannerThreads}");
         Require(UncertaintyLambda >= 0 && float.IsFinite(UncertaintyLambda), $"pets: uncertainty lambda must be >= 0, got {UncertaintyLambda}");
+        Require(ExplorationBonus >= 0 && float.IsFinite(ExplorationBonus), $"pets: exploration bonus must be >= 0, got {ExplorationBonus}");
         Ensemble.Validate();
         Budget.OptionsFor(Planner);
         return this;

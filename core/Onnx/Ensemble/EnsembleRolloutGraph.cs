@@ -107,6 +107,7 @@ public static class EnsembleRolloutGraph
         OnnxValue c = cost.Analytic is { } analytic ? analytic.Build(g, obs, a) : g.Neg(s.Reward);
         if (cost.UncertaintyLambda > 0) c = g.Add(c, g.Mul(lambda, s.Disagreement));
         if (cost.ActionRateWeight > 0) c = g.Add(c, g.Mul(rate, g.ReduceSumSquare(g.Sub(a, prev), [1], keepDims: false)));
+        if (cost.ExplorationBonus > 0) c = g.Sub(c, g.Mul(g.Const(cost.ExplorationBonus), s.Disagreement));
         return (s.NextObs, c, s.Disagreement);
     }
 }

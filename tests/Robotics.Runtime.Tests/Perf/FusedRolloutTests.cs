@@ -51,6 +51,32 @@ public sealed class FusedRolloutTests
     }
 
     [Fact]
+    public void ExplorationBonus_LowersEveryScoreByBetaTimesDisagreement_FusedAndStepByStepAlike()
+    {
+        const int count = 32, horizon = 8;
+        using var models = new SmallEnsembleModels(false, count);
+        float[] seq = Sequences(count, horizon, 3), obs0 = [0.1f, 0.99f, -0.4f];
+        float[] Score(float lambda, float beta, bool fused)
+        {
+            var settings = new CostSettings { UncertaintyLambda = lambda, ExplorationBonus = beta };
+            var scorer = new RolloutScorer(models.Step, settings.Build(new PendulumCost(), 3, 1), horizon, count, ParticleMode.Average, new Random(0));
+            using var rollout = fused ? models.Rollout(horizon, settings) : null;
+            if (rollout is not null) scorer.UseFusedRollout(rollout);
+            var scores = new float[count];
+            scorer.Score(obs0, seq, count, scores);
+            return scores;
+        }
+        float[] plain = Score(0, 0, false), penalised = Score(1, 0, false), explored = Score(0, 2, false);
+        AssertClose(explored, Score(0, 2, true), 1e-4f);
+        for (int p = 0; p < count; p++)
+        {
+            float d = penalised[p] - plain[p]; // 1 x summed disagreement
+            Assert.True(d > 0);
+            Assert.Equal(plain[p] - 2 * d, explored[p], 3);
+        }
+    }
+
+    [Fact]
     public void LoopLayout_ScoresLikeTheUnrolledLayout()
     {
         const int count = 20, horizon = 6;
