@@ -131,6 +131,8 @@ public sealed class RobotSession : IAsyncDisposable
     }
 
     /// <summary>Where recordings go, when recording to a directory.</summary>
+    /// <summary>The next episode id of the recording folder (a second --record continues its numbering); 0 when not recording.</summary>
+    public long NextEpisodeId => (_sink as ParquetEpisodeSink)?.NextEpisodeId ?? 0;
     public string? RecordDirectory => (_sink as ParquetEpisodeSink)?.Directory;
 
     /// <summary>

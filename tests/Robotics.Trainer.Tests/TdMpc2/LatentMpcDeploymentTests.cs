@@ -1,3 +1,5 @@
+using Robotics.Runtime.Controllers;
+using Robotics.Runtime.Session;
 using Robotics.Core.Episodes;
 using Robotics.Core.Onnx.Latent;
 using Robotics.Runtime.Controllers.LatentMpc;
@@ -17,13 +19,14 @@ public sealed class LatentMpcDeploymentTests(TinyLatentModel tiny) : IClassFixtu
         await using var robot = new SimDriver(new Pendulum(0), "latent-test", time, SimDriver.SequentialSeeds(7));
         var spec = await robot.ConfigureAsync(CancellationToken.None);
         await robot.ActivateAsync(CancellationToken.None);
-        using var controller = MpcController.Create(tiny.File(LatentGraphNames.EncodeFile), robot, spec, new MpcControllerOptions
+        await using var session = RobotSession.Attach(new SessionOptions
         {
-            Gate = GateKind.Safety, PlannerThreads = 1,
-            Loop = new ControlLoopOptions { Realtime = false, MaxEpisodeSteps = 50, RobotId = spec.Id, Source = DataSource.Sim },
-        }, time);
-        Assert.IsType<LatentMpcController>(controller.Controller);
-        var report = await controller.Loop.RunEpisodeAsync(0, null, CancellationToken.None);
+            ModelPath = tiny.File(LatentGraphNames.EncodeFile), Robot = "sim:pendulum", Realtime = false, MaxEpisodeSteps = 50,
+            Gate = GateKind.Safety, Controller = new ControllerOptions { Threads = 1 },
+        }, new SessionServices { Time = time }, robot, spec);
+        Deployment d = session.Build();
+        Assert.IsType<LatentMpcController>(d.Controller);
+        var report = (await session.RunEpisodeAsync(0, CancellationToken.None)).Report;
         Assert.Equal(50, report.Steps);
         Assert.True(double.IsFinite(report.Return));
         await robot.DeactivateAsync(CancellationToken.None);
