@@ -130,7 +130,8 @@ public class SeamTests : IDisposable
         var driver = new LockstepEnvDriver(new Pendulum(), 0);
         var r = Run((_, _, _, _, _) => driver, ControllerRegistry.CreateDefault(), "--model", policy, "--realtime", "false");
         Assert.Equal(2, r.Code);
-        Assert.Contains("model kind 'test-linear-policy' has no controller in this build (known: ensemble-dynamics)", r.Err);
+        Assert.Contains("model kind 'test-linear-policy' has no controller in this build (known: ", r.Err);
+        Assert.Contains("ensemble-dynamics", r.Err);
         Assert.Single(r.Err.Trim().Split('\n'));
         Assert.Equal(0, driver.Writes);
     }
