@@ -250,6 +250,10 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         {
             _session = session;
             _index = index;
+            // ManualResetEventSlim makes its lock object (24 B) the first time a Wait has to block rather than
+            // spin; block once here so a loaded machine's first slow join in the hot path allocates nothing.
+            _done.Wait(1);
+            _go.Wait(1);
             _thread = new Thread(Run) { IsBackground = true, Name = $"rollout-shard-{index}" };
             _thread.Start();
         }

@@ -8,35 +8,40 @@ public class LatestStateTests
     public async Task TryRead_NeverReturnsATornState_WhilePublishesRace()
     {
         // Every published state carries its own seq in every field, so a copy that mixed two publishes shows.
-        const int dims = 512, publishes = 100_000;
+        // The writer goes on until the reader has read many times: on a loaded machine it could otherwise
+        // finish before the reader ran at all, and the test would race nothing.
+        const int dims = 512, minPublishes = 100_000, minReads = 200;
         var slot = new LatestState(dims);
+        int reads = 0;
+        int published = 0;
         var writer = Task.Run(() =>
         {
             var s = new StateBuffer(dims);
-            for (int i = 1; i <= publishes; i++)
+            int i = 0;
+            while (++i <= minPublishes || Volatile.Read(ref reads) < minReads)
             {
                 s.Seq = i; s.Time = i; s.Reward = i;
                 Array.Fill(s.Obs, i);
                 slot.Publish(s);
+                Volatile.Write(ref published, i);
             }
         });
 
         var dst = new StateBuffer(dims);
         long last = long.MinValue;
-        int reads = 0;
         while (!writer.IsCompleted || slot.Seq > last)
         {
             if (!slot.TryRead(dst, last)) continue;
-            reads++;
             Assert.True(dst.Seq > last, "a read returns a newer state than asked for");
             Assert.Equal(dst.Seq, dst.Time);
             Assert.Equal(dst.Seq, dst.Reward);
             Assert.All(dst.Obs, v => Assert.Equal(dst.Seq, v));
             last = dst.Seq;
+            Interlocked.Increment(ref reads);
         }
         await writer;
-        Assert.Equal(publishes, last);
-        Assert.True(reads > 1);
+        Assert.Equal(Volatile.Read(ref published), last);
+        Assert.True(reads >= minReads);
     }
 
     [Fact]

@@ -104,4 +104,25 @@ public sealed class AllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
         Assert.Equal(0, rollout.WorkerAllocatedBytes - workers);
     }
+
+    [Fact]
+    public void Plan_AllocatesNothing_WhenTheCallerHasToBlockOnASlowShard()
+    {
+        // A loaded machine: the caller's join outlasts its spin and blocks for the first time in the hot path.
+        var o = new MppiOptions { Samples = 40, Iterations = 1, Horizon = 8 };
+        using var models = new SmallEnsembleModels(false, o.MaxBatch, hidden: 8);
+        var settings = new CostSettings();
+        using var rollout = models.Rollout(o.Horizon, settings, threads: 2);
+        var env = new Pendulum(5);
+        var planner = (MpcPlanner)PlannerFactory.Create(o, models.Step, env.ActionSpace, settings.Build(env.Cost, 3, 1), new Random(2));
+        planner.UseFusedRollout(rollout);
+        float[] obs = new float[3], action = new float[1];
+        env.Reset(5, obs);
+        for (int i = 0; i < 5; i++) planner.Act(obs, action);
+
+        rollout.BeforeWorkerRun = () => Thread.Sleep(5);
+        long caller = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++) planner.Act(obs, action);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
+    }
 }
