@@ -199,7 +199,9 @@ public sealed class MqttConnection : IAsyncDisposable
             .WithTimeout(o.Reconnect.AttemptTimeout)
             .WithCleanSession(true)
             .WithClientId(o.ClientId);
-        if (o.Username is not null) b = b.WithCredentials(o.Username, o.Password ?? "");
+        if (o.Username is not null) b = b.WithCredentials(o.Username, o.Password?.Reveal() ?? "");
+        // MQTT 5: the broker must not send us anything bigger (a 17.9 MB retained spec is never delivered).
+        b = b.WithMaximumPacketSize((uint)o.MaxPacketSize);
         if (o.Will is { } will)
             b = b.WithWillTopic(will.Topic).WithWillPayload(will.Payload).WithWillRetain(will.Retain)
                  .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
