@@ -85,7 +85,8 @@ public sealed class MqttConnection : IAsyncDisposable
     /// <summary>Publishes; throws when disconnected (callers on the command path check <see cref="IsConnected"/> first).</summary>
     public Task PublishAsync(MqttApplicationMessage message, CancellationToken ct) => _client.PublishAsync(message, ct);
 
-    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct) =>
+    /// <summary>Publishes; the result carries the broker's reason code (MQTT 5, QoS 1: "not authorized" when the ACL refuses).</summary>
+    public Task<MqttClientPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(new System.Buffers.ReadOnlySequence<byte>(payload))
             .WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build(), ct);
 

@@ -338,10 +338,11 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         bool online = text.SequenceEqual("online"u8) || text.SequenceEqual("estop"u8);
         if (online != _robotOnline) _logger.LogInformation("mqtt driver: robot status {Status}", online ? "online" : "offline");
         _robotOnline = online;
-        // The robot is the safety authority: its turning to "estop" latches the runtime too (on the change
-        // only, so a status published before a re-arm cannot re-latch after it).
+        // The robot is the safety authority: its status "estop" latches the runtime too, when it is news or
+        // when the runtime thinks the stop is over (released, or re-armed while the robot refused the re-arm);
+        // not while a reset is half done, which the robot's republished "estop" must not cancel.
         bool estop = text.SequenceEqual("estop"u8);
-        if (estop && !_robotEStop)
+        if (estop && (!_robotEStop || _estop is { Stage: EStopStage.Released or EStopStage.ReArmed }))
         {
             _logger.LogWarning("mqtt driver: robot reports its e-stop engaged; latching");
             _estop?.Engage("robot reports e-stop");

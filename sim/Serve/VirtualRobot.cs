@@ -200,6 +200,7 @@ public sealed class VirtualRobot : IRobotServerHandler
             case EStopAction.Release:
                 if (!_latch.IsEngaged) return;
                 _latch.RequestRelease(now);
+                _statusDirty = true; // still "estop": a runtime that heard the reset learns where the robot stands
                 _logger.LogWarning("virtual robot: e-stop release requested ({Reason}); re-arm within {Window} s", reason, _options.ReleaseWindow.TotalSeconds);
                 break;
             case EStopAction.ReArm:
@@ -207,6 +208,7 @@ public sealed class VirtualRobot : IRobotServerHandler
                 if (!_latch.ReArm(now))
                 {
                     EStopRefused++;
+                    _statusDirty = true; // "estop" again: a runtime that re-armed on the same message latches again
                     _logger.LogWarning("virtual robot: re-arm refused ({Reason}): no release request within {Window} s", reason, _options.ReleaseWindow.TotalSeconds);
                     return;
                 }
