@@ -2,6 +2,7 @@ using Robotics.Core.Robots;
 using Robotics.Drivers.Mqtt;
 using Robotics.Drivers.Tests.Fixtures;
 using Robotics.Sim.Serve;
+using Xunit.Abstractions;
 
 namespace Robotics.Drivers.Tests;
 
@@ -9,7 +10,7 @@ namespace Robotics.Drivers.Tests;
 /// Issue 13 on real components: Mosquitto with the shipped config and ACL, the virtual robot, the runtime's
 /// MQTT driver, all on 127.0.0.1. Who can stop, who can release, who can move the robot.
 /// </summary>
-public class ControlPlaneSecurityTests
+public class ControlPlaneSecurityTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private const string Engage = """{"engage":true,"reason":"test"}""";
@@ -93,6 +94,7 @@ public class ControlPlaneSecurityTests
         Assert.True(after[0] <= step + 1e-5f, $"the first command after re-arm moved the robot to {after[0]}, not from the safe action");
         for (int k = 1; k < after.Length; k++) Assert.True(after[k] - after[k - 1] <= step + 1e-5f, $"step {k}: {after[k - 1]} -> {after[k]}");
         int rampSteps = Array.IndexOf(after, 2f);
+        output.WriteLine($"after re-arm: {string.Join(", ", after.Take(12))} (full torque after {rampSteps} steps)");
         Assert.InRange(rampSteps, 9, 11);                      // 2 / 0.2 = 10 steps to full torque
         Assert.True(robot.Robot.RampedSteps >= 9);
     }
@@ -111,6 +113,7 @@ public class ControlPlaneSecurityTests
         await MqttDriverTests.Eventually(() => robot.Robot.CommandSteps > 0, cts.Token);
         await Task.Delay(1500, cts.Token);
         long moved = robot.Robot.CommandSteps;
+        output.WriteLine($"ttl 2147483647 ms, cap 200 ms, 20 ms period: moved {moved} steps");
         Assert.InRange(moved, 1, 200 / 20 + 1);                // at most the cap (200 ms) of 20 ms steps
         Assert.Equal(1, robot.Robot.TtlCapped);
         Assert.True(robot.Robot.SafeActionSteps > 40, "then the robot's own safe action");
@@ -127,6 +130,7 @@ public class ControlPlaneSecurityTests
         Assert.Equal(first.ControllerSession, robot.Robot.LeaseHolder);
         Assert.Equal([0.5f], robot.Robot.LastCommand.Action);  // the second session's -2 never applied
         Assert.True(second.Counters.CommandsSent > 20, "the second runtime did send");
+        output.WriteLine($"second session: {second.Counters.CommandsSent} sent, {robot.Robot.CommandsOtherSession} dropped by the robot");
 
         // The lease holder stops cleanly ("offline"): the other session may take over.
         stop.Cancel();
