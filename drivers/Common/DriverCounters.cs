@@ -8,7 +8,7 @@ public sealed class DriverCounters
 {
     internal long _statesAccepted, _statesRejected, _commandsSent, _commandsDropped, _reconnects,
         _disconnects, _framesDropped, _badCrc, _seqGaps, _staleEvents, _estopMessages, _commandsRejected,
-        _seqTooFarAhead, _robotRestarts, _estopRefused;
+        _seqTooFarAhead, _robotRestarts, _estopRefused, _statesRepeated;
 
     /// <summary>States that passed validation and became readable.</summary>
     public long StatesAccepted => Interlocked.Read(ref _statesAccepted);
@@ -33,6 +33,8 @@ public sealed class DriverCounters
     /// <summary>Robot restarts recognised (a new session, or a consistent run of states outside the window).</summary>
     public long RobotRestarts => Interlocked.Read(ref _robotRestarts);
 
+    /// <summary>States ignored as repeats of the newest (QoS 1 redeliveries, a lock-step robot's idle republish).</summary>
+    public long StatesRepeated => Interlocked.Read(ref _statesRepeated);
     /// <summary>E-stop messages refused: a release on the engage topic, a retained reset, a re-arm without a live release request.</summary>
     public long EStopRefused => Interlocked.Read(ref _estopRefused);
 

@@ -99,7 +99,7 @@ public static class CommandJson
             }
             return r.TokenType == JsonTokenType.EndObject && haveSeq && haveAction && haveTtl;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException) // invalid UTF-8 in a string: DecoderFallbackException
         {
             return false;
         }

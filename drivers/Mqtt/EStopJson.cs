@@ -42,7 +42,7 @@ public static class EStopJson
             message = new EStopMessage(e.GetBoolean(), reason);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException) // invalid UTF-8 in a string: DecoderFallbackException
         {
             return false;
         }
@@ -81,7 +81,7 @@ public static class EStopJson
             reason = root.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException) // invalid UTF-8 in a string: DecoderFallbackException
         {
             return false;
         }

@@ -275,7 +275,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
             return;
         }
         var verdict = _sequencer!.Accept(_staging.Seq, session, out long loopSeq, out long epoch);
-        if (verdict == SeqVerdict.Repeat) return; // QoS 1 redelivery, idle republish
+        if (verdict == SeqVerdict.Repeat) { Counters.Inc(ref Counters._statesRepeated); return; } // QoS 1 redelivery, idle republish
         if (verdict is SeqVerdict.OutOfOrder or SeqVerdict.TooFarAhead)
         {
             if (verdict == SeqVerdict.TooFarAhead) Counters.Inc(ref Counters._seqTooFarAhead);

@@ -188,7 +188,7 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         if (why == StateRejection.None)
         {
             verdict = _sequencer!.Accept(seq, session, out loopSeq, out epoch);
-            if (verdict == SeqVerdict.Repeat) return; // a repeat of the state we hold
+            if (verdict == SeqVerdict.Repeat) { Counters.Inc(ref Counters._statesRepeated); return; } // a repeat of the state we hold
             if (verdict == SeqVerdict.TooFarAhead) Counters.Inc(ref Counters._seqTooFarAhead);
             why = StateValidator.Of(verdict);
         }
