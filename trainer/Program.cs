@@ -11,4 +11,6 @@ root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.CreateTdMpc2());
 root.Subcommands.Add(Robotics.Trainer.Cli.EvaluateCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.TdMpc2Command.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.SacCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.MbpoCommand.Create());
 return CliApp.Run(root, args);
