@@ -59,7 +59,7 @@ public sealed class OnnxPolicy : IDisposable
         if (maxBatch < 1) throw new ArgumentException($"policy: max batch must be >= 1, got {maxBatch}");
         string path = file.GraphPath(GraphRoles.Policy);
         if (!File.Exists(path)) throw new InvalidDataException($"model file '{file.Path}': policy graph '{path}' does not exist");
-        var (session, provider) = RolloutSessionFactory.Create(File.ReadAllBytes(path), path, options.Validate(), logger);
+        var (session, provider) = OnnxSessionFactory.Create(File.ReadAllBytes(path), $"model file '{path}'", options.Validate(), logger);
         try
         {
             Expect(session.InputMetadata, PolicyGraphNames.Obs, file.Card.ObsDim, "observation", file.Path);
