@@ -48,7 +48,7 @@ public class AllocationTests
                 if (phase != 5) state.ReceivedTimestamp = time.GetTimestamp();
                 else time.Advance(TimeSpan.FromMilliseconds(500)); // stale
                 if (phase == 6) estop.Engage("alloc test");
-                if (phase == 7) estop.RequestRelease(time.GetTimestamp() - 1);
+                if (phase == 7) { estop.RequestRelease(time.GetTimestamp() - 1); estop.ReArm(time.GetTimestamp() - 1); }
                 // Phases 8, 9: a vetoed proposal without candidates: a hold, then (hold ticks used up) the safe action.
                 bool alone = phase is 8 or 9;
                 var proposal = alone ? vetoedAlone : proposals.AsSpan(i % proposals.Length, 1);
