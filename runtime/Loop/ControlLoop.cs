@@ -182,7 +182,11 @@ public sealed class ControlLoop
         _staleSent++;
         _safeSent++;
         // The transition still open now ends in what the robot was last told: the safe action.
-        if (_pending && !_prevVetoed) { _prevVetoed = true; _interventions++; }
+        if (_pending && !Core.Episodes.Transition.Replaces(_prevDecision))
+        {
+            if (_prevDecision == SafetyDecision.Ok) _interventions++;
+            _prevDecision = SafetyDecision.Fallback;
+        }
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
