@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using Robotics.Core.Robots;
 
 namespace Robotics.Core.Episodes;
 
@@ -12,6 +13,7 @@ internal sealed class EpisodeColumns
     private readonly string _file;
     private readonly DataField _episode, _step, _time, _reward, _terminated, _truncated, _source, _robotId, _vetoed;
     private readonly DataField _obs, _action, _nextObs;
+    private readonly DataField? _safety; // absent from files written before the column existed
 
     public EpisodeColumns(ParquetSchema schema, string file)
     {
@@ -28,6 +30,7 @@ internal sealed class EpisodeColumns
         _source = Scalar(schema, EpisodeSchema.Source, typeof(string));
         _robotId = Scalar(schema, EpisodeSchema.RobotId, typeof(string));
         _vetoed = Scalar(schema, EpisodeSchema.Vetoed, typeof(bool));
+        if (schema.Fields.Any(f => f.Name == EpisodeSchema.Safety)) _safety = Scalar(schema, EpisodeSchema.Safety, typeof(string));
     }
 
     public async Task ReadRowGroupAsync(ParquetRowGroupReader group, List<Transition> rows, CancellationToken ct)
@@ -45,14 +48,18 @@ internal sealed class EpisodeColumns
         string[] source = await ReadStringsAsync(group, _source, n, ct).ConfigureAwait(false);
         string[] robotId = await ReadStringsAsync(group, _robotId, n, ct).ConfigureAwait(false);
         bool[] vetoed = await ReadAsync<bool>(group, _vetoed, n, ct).ConfigureAwait(false);
+        string[]? safety = _safety is null ? null : await ReadStringsAsync(group, _safety, n, ct).ConfigureAwait(false);
 
         rows.EnsureCapacity(rows.Count + n);
         for (int i = 0; i < n; i++)
         {
             if (!EpisodeParquetSchema.TryParseSource(source[i], out var src))
                 throw Bad($"column '{EpisodeSchema.Source}' holds '{source[i]}', expected sim or real");
+            SafetyDecision decision = vetoed[i] ? SafetyDecision.Vetoed : SafetyDecision.Ok;
+            if (safety is not null && !SafetyDecisionText.TryParse(safety[i], out decision))
+                throw Bad($"column '{EpisodeSchema.Safety}' holds '{safety[i]}', expected ok, clamped, vetoed, fallback or estop");
             rows.Add(new Transition(episode[i], step[i], time[i], obs[i], action[i], reward[i], nextObs[i],
-                terminated[i], truncated[i], src, robotId[i], vetoed[i]));
+                terminated[i], truncated[i], src, robotId[i], vetoed[i], decision));
         }
     }
 

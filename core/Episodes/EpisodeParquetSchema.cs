@@ -24,10 +24,11 @@ internal static class EpisodeParquetSchema
     public static readonly DataField<string> Source = new(EpisodeSchema.Source, false);
     public static readonly DataField<string> RobotId = new(EpisodeSchema.RobotId, false);
     public static readonly DataField<bool> Vetoed = new(EpisodeSchema.Vetoed, false);
+    public static readonly DataField<string> Safety = new(EpisodeSchema.Safety, false);
 
     /// <summary>Columns in file order (the order of <see cref="EpisodeSchema"/>).</summary>
     public static readonly ParquetSchema Schema = new(
-        Episode, Step, Time, Obs, Action, Reward, NextObs, Terminated, Truncated, Source, RobotId, Vetoed);
+        Episode, Step, Time, Obs, Action, Reward, NextObs, Terminated, Truncated, Source, RobotId, Vetoed, Safety);
 
     public static string ToWire(DataSource source) => source switch
     {

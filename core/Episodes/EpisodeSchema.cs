@@ -14,5 +14,6 @@ public static class EpisodeSchema
     public const string Truncated = "truncated";   // bool
     public const string Source = "source";         // string: sim|real
     public const string RobotId = "robot_id";      // string
-    public const string Vetoed = "vetoed";         // bool
+    public const string Vetoed = "vetoed";         // bool: the gate replaced the command (vetoed, fallback or e-stop); a clamp is not a veto
+    public const string Safety = "safety";         // string: the gate's decision (ok|clamped|vetoed|fallback|estop); files before it lack the column
 }

@@ -1,3 +1,4 @@
+using Robotics.Core.Robots;
 using Parquet;
 using Parquet.Schema;
 using S = Robotics.Core.Episodes.EpisodeParquetSchema;
@@ -144,12 +145,13 @@ public sealed class EpisodeWriter : IDisposable
         var vetoed = new bool[n];
         var source = new string[n];
         var robotId = new string[n];
+        var safety = new string[n];
         for (int i = 0; i < n; i++)
         {
             var t = rows[i];
             episode[i] = t.Episode; step[i] = t.Step; time[i] = t.Time; reward[i] = t.Reward;
             terminated[i] = t.Terminated; truncated[i] = t.Truncated; vetoed[i] = t.Vetoed;
-            source[i] = S.ToWire(t.Source); robotId[i] = t.RobotId;
+            source[i] = S.ToWire(t.Source); robotId[i] = t.RobotId; safety[i] = t.Safety.ToWire();
         }
 
         await using var writer = await ParquetWriter.CreateAsync(S.Schema, stream, cancellationToken: ct).ConfigureAwait(false);
@@ -174,6 +176,7 @@ public sealed class EpisodeWriter : IDisposable
         await group.WriteAsync(S.Source, source).ConfigureAwait(false);
         await group.WriteAsync(S.RobotId, robotId).ConfigureAwait(false);
         await group.WriteAsync<bool>(S.Vetoed, vetoed, cancellationToken: ct).ConfigureAwait(false);
+        await group.WriteAsync(S.Safety, safety).ConfigureAwait(false);
         group.CompleteValidate();
     }
 

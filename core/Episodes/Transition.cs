@@ -1,9 +1,15 @@
+using Robotics.Core.Robots;
+
 namespace Robotics.Core.Episodes;
 
 /// <summary>Where a transition came from; stored as "sim" or "real".</summary>
 public enum DataSource : byte { Sim = 0, Real = 1 }
 
-/// <summary>One recorded step: one row of the Parquet episode store (column names in <see cref="EpisodeSchema"/>).</summary>
+/// <summary>
+/// One recorded step: one row of the Parquet episode store (column names in <see cref="EpisodeSchema"/>).
+/// <paramref name="Vetoed"/>: the gate replaced the command; <paramref name="Safety"/>: what the gate did (a clamp
+/// shows here, not in Vetoed); <see cref="Replaces"/> says which decisions are vetoes.
+/// </summary>
 public sealed record Transition(
     long Episode,
     int Step,
@@ -16,7 +22,12 @@ public sealed record Transition(
     bool Truncated,
     DataSource Source,
     string RobotId,
-    bool Vetoed);
+    bool Vetoed,
+    SafetyDecision Safety = SafetyDecision.Ok)
+{
+    /// <summary>True when the decision replaced the command rather than passed or clamped it.</summary>
+    public static bool Replaces(SafetyDecision d) => d is SafetyDecision.Vetoed or SafetyDecision.Fallback or SafetyDecision.EStop;
+}
 
 /// <summary>An episode: its transitions in step order.</summary>
 public sealed record Episode(long Id, IReadOnlyList<Transition> Transitions)

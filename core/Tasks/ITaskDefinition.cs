@@ -22,4 +22,7 @@ public interface ITaskDefinition
 
     /// <summary>Hot path, allocation-free. True when <paramref name="obs"/> is a terminal state of the task.</summary>
     bool IsTerminal(ReadOnlySpan<float> obs);
+
+    /// <summary>How a world model's prediction error is measured for this task (L2 unless the task knows better).</summary>
+    ObservationError PredictionError => ObservationError.L2;
 }

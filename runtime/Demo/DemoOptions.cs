@@ -7,7 +7,7 @@ public enum DemoMode
 {
     /// <summary>Real time when this machine plans well inside the control period, else lock-step (measured at start).</summary>
     Auto,
-    /// <summary>Robot and loop both run at the 50 ms control period (the real thing).</summary>
+    /// <summary>Robot and loop both run at the robot's control period (the real thing).</summary>
     Realtime,
     /// <summary>The robot steps once per command, so a slow machine still swings up, just slower than real time.</summary>
     Lockstep,

@@ -48,7 +48,8 @@ public sealed class ControlLoop
     private long _lastSeq = long.MinValue, _prevEpoch;
     private long _lastTickStart, _lastReceived, _robotSteps;
     private double _prevTime, _return, _lastRewardSum;
-    private bool _fresh, _pending, _prevVetoed, _ended, _cut, _partial, _started;
+    private bool _fresh, _pending, _ended, _cut, _partial, _started;
+    private SafetyDecision _prevDecision; // what the gate did to the command the next transition records
     private int _steps, _interventions, _answered;
 
     public ControlLoop(IRobotDriver driver, RobotSpec spec, IController controller, ICommandGate gate,
@@ -181,7 +182,8 @@ public sealed class ControlLoop
         _staleSent++;
         _safeSent++;
         // The transition still open now ends in what the robot was last told: the safe action.
-        if (_pending && !_prevVetoed) { _prevVetoed = true; _interventions++; }
+        if (_pending && _prevDecision == SafetyDecision.Ok) _interventions++;
+        if (_pending) _prevDecision = d;
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
@@ -201,7 +203,7 @@ public sealed class ControlLoop
         if (_pending && !_ended && _recorder.Count < _recorder.Capacity && _driver.TryRead(_state, _lastSeq))
         {
             _lastSeq = _state.Seq;
-            _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs, _state.Terminated, _state.Truncated, _prevVetoed);
+            _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs, _state.Terminated, _state.Truncated, _prevDecision);
             _pending = false;
         }
         if (_recorder.Count == 0) return;
@@ -284,7 +286,7 @@ public sealed class ControlLoop
             bool cut = !_state.Terminated && !_state.Truncated && _steps + 1 >= _options.MaxEpisodeSteps;
             if (_options.Record)
                 _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
-                              _state.Terminated, _state.Truncated || cut, _prevVetoed);
+                              _state.Terminated, _state.Truncated || cut, _prevDecision);
             _steps++;
             _pending = false;
             if (_state.Terminated || _state.Truncated || cut)
@@ -323,8 +325,8 @@ public sealed class ControlLoop
         _state.Obs.AsSpan().CopyTo(_prevObs);
         _prevTime = _state.Time;
         _prevEpoch = _state.Epoch;
-        _prevVetoed = d != SafetyDecision.Ok;
-        if (_prevVetoed) _interventions++;
+        _prevDecision = d;
+        if (d != SafetyDecision.Ok) _interventions++;
         _pending = true;
 
         long end = _time.GetTimestamp();

@@ -1,4 +1,5 @@
 using Robotics.Core.Episodes;
+using Robotics.Core.Robots;
 
 namespace Robotics.Runtime.Loop;
 
@@ -14,7 +15,8 @@ public sealed class TransitionRecorder
     private readonly int _obsDim, _actDim;
     private readonly double[] _time;
     private readonly float[] _obs, _action, _reward, _nextObs;
-    private readonly bool[] _terminated, _truncated, _vetoed;
+    private readonly bool[] _terminated, _truncated;
+    private readonly SafetyDecision[] _safety;
 
     public TransitionRecorder(int capacity, int obsDim, int actDim)
     {
@@ -25,7 +27,7 @@ public sealed class TransitionRecorder
         _action = new float[capacity * actDim];
         _reward = new float[capacity];
         _nextObs = new float[capacity * obsDim];
-        _terminated = new bool[capacity]; _truncated = new bool[capacity]; _vetoed = new bool[capacity];
+        _terminated = new bool[capacity]; _truncated = new bool[capacity]; _safety = new SafetyDecision[capacity];
     }
 
     public int Capacity { get; }
@@ -39,7 +41,7 @@ public sealed class TransitionRecorder
 
     /// <summary>Hot path, allocation-free. Appends one transition; the caller keeps <see cref="Count"/> below capacity.</summary>
     public void Add(double time, ReadOnlySpan<float> obs, ReadOnlySpan<float> action, float reward,
-                    ReadOnlySpan<float> nextObs, bool terminated, bool truncated, bool vetoed)
+                    ReadOnlySpan<float> nextObs, bool terminated, bool truncated, SafetyDecision safety)
     {
         int i = _count;
         _time[i] = time;
@@ -47,7 +49,7 @@ public sealed class TransitionRecorder
         action.CopyTo(_action.AsSpan(i * _actDim, _actDim));
         _reward[i] = reward;
         nextObs.CopyTo(_nextObs.AsSpan(i * _obsDim, _obsDim));
-        _terminated[i] = terminated; _truncated[i] = truncated; _vetoed[i] = vetoed;
+        _terminated[i] = terminated; _truncated[i] = truncated; _safety[i] = safety;
         Volatile.Write(ref _count, i + 1); // release: the row is complete before a reader can see it
     }
 
@@ -73,7 +75,7 @@ public sealed class TransitionRecorder
             list[i - from] = new Transition(id, i, _time[i],
                 _obs.AsSpan(i * _obsDim, _obsDim).ToArray(), _action.AsSpan(i * _actDim, _actDim).ToArray(),
                 _reward[i], _nextObs.AsSpan(i * _obsDim, _obsDim).ToArray(),
-                _terminated[i], _truncated[i], source, robotId, _vetoed[i]);
+                _terminated[i], _truncated[i], source, robotId, Transition.Replaces(_safety[i]), _safety[i]);
         return list;
     }
 }

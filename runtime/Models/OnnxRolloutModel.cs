@@ -55,13 +55,6 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     /// <summary>How many candidate slices run concurrently (1 = one run over all candidates).</summary>
     public int Shards { get; }
 
-    /// <summary>Not real-time. Loads a rollout graph file; throws <see cref="InvalidDataException"/> when it is not one.</summary>
-    public static OnnxRolloutModel Load(string path, WorldModelOptions? options = null, ILogger? logger = null)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"rollout model '{path}' does not exist", path);
-        return Create(File.ReadAllBytes(path), path, options, logger);
-    }
-
     /// <summary>Not real-time. A rollout model from serialized ONNX bytes (e.g. built at load time by core's builder).</summary>
     public static OnnxRolloutModel Create(byte[] onnx, string name, WorldModelOptions? options = null, ILogger? logger = null,
                                           bool allowSpinning = false)
@@ -70,7 +63,7 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
         logger ??= NullLogger.Instance;
         bool shard = options.ShardRollout && options.IntraOpThreads > 1;
         var sessionOptions = shard ? options with { IntraOpThreads = 1 } : options;
-        var (session, provider) = RolloutSessionFactory.Create(onnx, name, sessionOptions, logger, allowSpinning);
+        var (session, provider) = OnnxSessionFactory.Create(onnx, $"rollout model '{name}'", sessionOptions, logger, allowSpinning);
         try
         {
             var meta = session.ModelMetadata.CustomMetadataMap;

@@ -64,20 +64,7 @@ public sealed class OnnxWorldModel : IBatchedWorldModel, ISafetyPredictor, IDisp
         logger ??= NullLogger.Instance;
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist", path);
 
-        var so = new SessionOptions
-        {
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        // Spinning worker threads would steal the shared cores between plans.
-        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        string provider = ExecutionProviderSelector.Configure(so, options.Provider, logger);
-        InferenceSession session;
-        try { session = new InferenceSession(path, so); }
-        catch (OnnxRuntimeException e) { throw new InvalidDataException($"model file '{path}' is not a loadable ONNX model: {e.Message}", e); }
-        finally { so.Dispose(); }
+        var (session, provider) = OnnxSessionFactory.Create(File.ReadAllBytes(path), $"model file '{path}'", options, logger);
 
         try
         {

@@ -95,7 +95,8 @@ public class ControlLoopTests
         var report = await loop.RunEpisodeAsync(0, sink, default);
 
         var e = sink.Episodes[0];
-        Assert.Equal(e.Transitions.Count(t => t.Vetoed), report.Interventions);
+        Assert.Equal(e.Transitions.Count(t => t.Safety != SafetyDecision.Ok), report.Interventions);
+        Assert.True(e.Transitions.Count(t => t.Vetoed) < report.Interventions, "clamps are interventions, not vetoes");
         Assert.True(report.Interventions >= 40);
         Assert.Equal(200, driver.Commands.Count);
         for (int i = 0; i < e.Length; i++)
@@ -103,8 +104,9 @@ public class ControlLoopTests
             Assert.Equal(driver.Commands[i].Action, e.Transitions[i].Action);
             Assert.InRange(driver.Commands[i].Action[0], -0.5f, 0.5f);
             bool vetoed = (i + 1) % 5 == 0;
-            // Clamped counts as "not ok", so vetoed is decision != Ok.
-            Assert.Equal(vetoed || driver.Commands[i].Safety != SafetyDecision.Ok, e.Transitions[i].Vetoed);
+            // The safety column carries the gate's decision; vetoed only when the command was replaced, not clamped.
+            Assert.Equal(driver.Commands[i].Safety, e.Transitions[i].Safety);
+            Assert.Equal(vetoed, e.Transitions[i].Vetoed);
         }
     }
 

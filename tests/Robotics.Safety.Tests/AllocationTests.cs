@@ -46,7 +46,7 @@ public class AllocationTests
                 if (phase != 5) state.ReceivedTimestamp = time.GetTimestamp();
                 else time.Advance(TimeSpan.FromMilliseconds(500)); // stale
                 if (phase == 6) estop.Engage("alloc test");
-                if (phase == 7) estop.RequestRelease(time.GetTimestamp() - 1);
+                if (phase == 7) { estop.RequestRelease(time.GetTimestamp() - 1); estop.ReArm(time.GetTimestamp() - 1); }
                 decisions[(int)gate.Apply(state, proposals.AsSpan(i % proposals.Length, 1), candidates, command)]++;
             }
         }

@@ -4,7 +4,7 @@ using Robotics.Core.Cli;
 using Robotics.Core.Episodes;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.Collection;
-using Robotics.Trainer.Policies;
+using Robotics.Runtime.Loop;
 using Spectre.Console;
 
 namespace Robotics.Trainer.Cli;
@@ -22,7 +22,7 @@ public static class CollectCommand
     {
         var env = new Option<string>("--env") { Description = $"Environment id ({string.Join(", ", EnvironmentRegistry.Ids)}).", Required = true };
         var episodes = new Option<int>("--episodes") { Description = $"Number of episodes, 1 to {MaxEpisodes}.", Required = true };
-        var policy = new Option<string>("--policy") { Description = "Behaviour policy: random (uniform in the action space).", DefaultValueFactory = _ => RandomPolicy.PolicyName };
+        var policy = new Option<string>("--policy") { Description = "Behaviour policy: random (uniform in the action space).", DefaultValueFactory = _ => UniformRandomPolicy.PolicyName };
         var seed = new Option<int>("--seed") { Description = "Seed of the environment's first reset and of the policy.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output directory (created; must not already hold episodes).", Required = true };
         var robotId = new Option<string?>("--robot-id") { Description = "robot_id column value (default: the environment id)." };
@@ -46,12 +46,12 @@ public static class CollectCommand
         {
             IEnvironment env = EnvironmentRegistry.Create(options.Env, options.Seed);
             // The policy draws from its own stream so its actions are not the same numbers as the env's resets.
-            var policy = new RandomPolicy(env.ActionSpace, new Random(unchecked(options.Seed * 31 + 17)));
+            var policy = new UniformRandomPolicy(env.ActionSpace, new Random(unchecked(options.Seed * 31 + 17)));
             string robotId = options.RobotId ?? env.Id;
             var metadata = new Dictionary<string, string>
             {
                 ["robotics.env"] = env.Id,
-                ["robotics.policy"] = policy.Name,
+                ["robotics.policy"] = UniformRandomPolicy.PolicyName,
                 ["robotics.seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
                 ["robotics.observation_names"] = string.Join(",", env.ObservationSpace.Names),
                 ["robotics.action_names"] = string.Join(",", env.ActionSpace.Names),
@@ -81,7 +81,7 @@ public static class CollectCommand
 
             // Raw writer: the summary stays one line whatever the terminal width.
             console.Profile.Out.Writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"collected {result.Episodes} episodes ({env.Id}, {policy.Name} policy, seed {options.Seed}): " +
+                $"collected {result.Episodes} episodes ({env.Id}, {UniformRandomPolicy.PolicyName} policy, seed {options.Seed}): " +
                 $"{result.Transitions} transitions, return {result.MeanReturn:F2} ± {result.StdReturn:F2} (mean ± std), " +
                 $"{result.Files.Count} files in {options.Out}, {result.Elapsed.TotalSeconds:F1} s"));
             return CliApp.ExitOk;
@@ -108,7 +108,7 @@ public sealed record CollectOptions(string Env, int Episodes, string Policy, int
             $"--env: unknown environment '{Env}' (known: {string.Join(", ", EnvironmentRegistry.Ids)})");
         CliApp.Require(Episodes is >= 1 and <= CollectCommand.MaxEpisodes,
             $"--episodes must be between 1 and {CollectCommand.MaxEpisodes} (got {Episodes})");
-        CliApp.Require(Policy == RandomPolicy.PolicyName, $"--policy: unknown policy '{Policy}' (known: {RandomPolicy.PolicyName})");
+        CliApp.Require(Policy == UniformRandomPolicy.PolicyName, $"--policy: unknown policy '{Policy}' (known: {UniformRandomPolicy.PolicyName})");
         CliApp.Require(RobotId is null || !string.IsNullOrWhiteSpace(RobotId), "--robot-id must not be empty");
     }
 }

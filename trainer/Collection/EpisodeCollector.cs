@@ -1,6 +1,6 @@
 using Robotics.Core.Episodes;
 using Robotics.Sim.Environments;
-using Robotics.Trainer.Policies;
+using Robotics.Runtime.Controllers;
 
 namespace Robotics.Trainer.Collection;
 
@@ -8,7 +8,7 @@ namespace Robotics.Trainer.Collection;
 /// Rolls a policy out in a simulated environment and writes every finished episode to the episode store
 /// before starting the next, so a killed run keeps all completed episodes.
 /// </summary>
-public sealed class EpisodeCollector(IEnvironment env, IPolicy policy, EpisodeWriter writer, string robotId, TimeProvider time)
+public sealed class EpisodeCollector(IEnvironment env, IController policy, EpisodeWriter writer, string robotId, TimeProvider time)
 {
     /// <summary>
     /// Runs episodes <c>0..count-1</c>. Gymnasium seeding: the first reset takes <paramref name="seed"/>,

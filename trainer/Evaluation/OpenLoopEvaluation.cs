@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Robotics.Core.Tasks;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.Export;
 
@@ -17,20 +18,9 @@ public static class OpenLoopEvaluation
     /// <param name="Metric">What the error measures.</param>
     public sealed record Result(double MeanStepsWithinTolerance, double[] MeanErrorPerStep, string Metric);
 
-    /// <summary>
-    /// The error measure for <paramref name="env"/>: Pendulum's wrapped angle error (rad) from
-    /// [cos, sin, thdot]; otherwise the L2 distance between observations.
-    /// </summary>
-    public static (string Name, Func<float[], int, float[], int, double> Error) MetricFor(IEnvironment env) =>
-        env.Id == "pendulum"
-            ? ("pendulum angle error (rad)", static (a, i, b, j) =>
-                Math.Abs(Pendulum.AngleNormalize(Math.Atan2(a[i + 1], a[i]) - Math.Atan2(b[j + 1], b[j]))))
-            : ("observation L2 error", (a, i, b, j) =>
-            {
-                double s = 0;
-                for (int d = 0; d < env.ObservationSpace.Dimension; d++) s += (a[i + d] - b[j + d]) * (a[i + d] - b[j + d]);
-                return Math.Sqrt(s);
-            });
+    /// <summary>The task's own prediction error for <paramref name="env"/> (from core's task library), else L2.</summary>
+    public static ObservationError MetricFor(IEnvironment env) =>
+        TaskLibrary.TryGet(env.Id, out var task) ? task.PredictionError : ObservationError.L2;
 
     public static Result Run(string modelPath, Func<int, IEnvironment> createEnv, int trials, int horizon, double tolerance, int seed)
     {
@@ -38,7 +28,7 @@ public static class OpenLoopEvaluation
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         var envs = Enumerable.Range(0, trials).Select(i => createEnv(seed + i)).ToArray();
         int obsDim = envs[0].ObservationSpace.Dimension, actDim = envs[0].ActionSpace.Dimension;
-        var (metric, error) = MetricFor(envs[0]);
+        var error = MetricFor(envs[0]);
         var rng = new Random(seed);
 
         var trueObs = new float[trials * obsDim];
@@ -70,12 +60,12 @@ public static class OpenLoopEvaluation
             outputs[0].GetTensorDataAsSpan<float>().CopyTo(modelObs);
             for (int i = 0; i < trials; i++)
             {
-                double e = error(modelObs, i * obsDim, trueObs, i * obsDim);
+                double e = error.Between(modelObs.AsSpan(i * obsDim, obsDim), trueObs.AsSpan(i * obsDim, obsDim));
                 errorPerStep[t] += e / trials;
                 withinSoFar[i] &= e <= tolerance;
                 if (withinSoFar[i]) stepsWithin[i]++;
             }
         }
-        return new Result(stepsWithin.Average(), errorPerStep, metric);
+        return new Result(stepsWithin.Average(), errorPerStep, error.Name);
     }
 }

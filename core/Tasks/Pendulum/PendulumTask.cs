@@ -18,4 +18,17 @@ public sealed class PendulumTask : ITaskDefinition
     public int MaxEpisodeSteps => 200;
     public IReadOnlyDictionary<string, double> Parameters => None;
     public bool IsTerminal(ReadOnlySpan<float> obs) => false;
+    public ObservationError PredictionError { get; } = new AngleError();
+
+    /// <summary>The wrapped angle between [cos, sin, thdot] observations: the cos/sin distance understates it near ±π.</summary>
+    private sealed class AngleError : ObservationError
+    {
+        public override string Name => "pendulum angle error (rad)";
+
+        public override double Between(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual)
+        {
+            double d = Math.Atan2(predicted[1], predicted[0]) - Math.Atan2(actual[1], actual[0]);
+            return Math.Abs(Math.IEEERemainder(d, 2 * Math.PI));
+        }
+    }
 }

@@ -89,7 +89,7 @@ public sealed class LatentOnnxModel : IDisposable
         {
             string path = file.GraphPath(role);
             if (!File.Exists(path)) throw new InvalidDataException($"model file '{file.Path}': graph '{role}' ({path}) does not exist");
-            return RolloutSessionFactory.Create(File.ReadAllBytes(path), path, so, logger).Session;
+            return OnnxSessionFactory.Create(File.ReadAllBytes(path), $"model file '{file.Path}': graph '{role}'", so, logger).Session;
         }
         InferenceSession? encode = null, policy = null, value = null;
         try

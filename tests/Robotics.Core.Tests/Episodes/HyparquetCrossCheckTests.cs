@@ -62,6 +62,7 @@ public sealed class HyparquetCrossCheckTests : IDisposable
             "source BYTE_ARRAY REQUIRED STRING",
             "robot_id BYTE_ARRAY REQUIRED STRING",
             "vetoed BOOLEAN REQUIRED -",
+            "safety BYTE_ARRAY REQUIRED STRING",
         ];
         Assert.Equal(expected, schema);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Robotics.Core.Episodes;
+using Robotics.Core.Robots;
 
 namespace Robotics.Tests.Support;
 
@@ -12,7 +13,7 @@ public static class HyparquetAssert
     {
         Assert.Equal(
             [EpisodeSchema.Episode, EpisodeSchema.Step, EpisodeSchema.Time, EpisodeSchema.Obs, EpisodeSchema.Action, EpisodeSchema.Reward,
-             EpisodeSchema.NextObs, EpisodeSchema.Terminated, EpisodeSchema.Truncated, EpisodeSchema.Source, EpisodeSchema.RobotId, EpisodeSchema.Vetoed],
+             EpisodeSchema.NextObs, EpisodeSchema.Terminated, EpisodeSchema.Truncated, EpisodeSchema.Source, EpisodeSchema.RobotId, EpisodeSchema.Vetoed, EpisodeSchema.Safety],
             row.EnumerateObject().Select(p => p.Name));
         Assert.Equal(t.Episode, long.Parse(row.GetProperty(EpisodeSchema.Episode).GetString()!, CultureInfo.InvariantCulture));
         Assert.Equal(t.Step, row.GetProperty(EpisodeSchema.Step).GetInt32());
@@ -26,6 +27,7 @@ public static class HyparquetAssert
         Assert.Equal(t.Source == DataSource.Sim ? "sim" : "real", row.GetProperty(EpisodeSchema.Source).GetString());
         Assert.Equal(t.RobotId, row.GetProperty(EpisodeSchema.RobotId).GetString());
         Assert.Equal(t.Vetoed, row.GetProperty(EpisodeSchema.Vetoed).GetBoolean());
+        Assert.Equal(t.Safety.ToWire(), row.GetProperty(EpisodeSchema.Safety).GetString());
     }
 
     // A float32 widened to double by the reader narrows back exactly; the script prints -0, NaN and

@@ -1,4 +1,5 @@
 using Robotics.Core.Episodes;
+using Robotics.Core.Robots;
 
 namespace Robotics.Tests.Support;
 
@@ -16,7 +17,8 @@ public static class SampleEpisodes
         {
             float[] next = Vector(obsDim);
             rows.Add(new Transition(id, s, s * 0.05 + 1e-9 * s, obs, Vector(actionDim), (float)(-rng.NextDouble() * 16),
-                next, Terminated: false, Truncated: s == steps - 1, source, robotId, Vetoed: s % 7 == 3));
+                next, Terminated: false, Truncated: s == steps - 1, source, robotId, Vetoed: s % 7 == 3,
+                Safety: s % 7 == 3 ? SafetyDecision.Vetoed : s % 5 == 1 ? SafetyDecision.Clamped : SafetyDecision.Ok));
             obs = next;
         }
         return new Episode(id, rows);
@@ -26,7 +28,7 @@ public static class SampleEpisodes
     public static Episode Extremes(long id) => new(id,
     [
         new Transition(id, 0, 0.0, [float.MaxValue, float.MinValue, float.Epsilon], [-0f], float.MinValue,
-            [1e-38f, -1e38f, 0.1f], false, false, DataSource.Real, "arm/ü-ß-雅", true),
+            [1e-38f, -1e38f, 0.1f], false, false, DataSource.Real, "arm/ü-ß-雅", true, SafetyDecision.EStop),
         new Transition(id, int.MaxValue, double.MaxValue, [float.PositiveInfinity, float.NegativeInfinity, 3.4028e38f], [2f],
             float.MaxValue, [0f, float.NaN, 0f], true, false, DataSource.Real, "", false),
     ]);
@@ -50,6 +52,7 @@ public static class SampleEpisodes
             Assert.Equal(e.Source, a.Source);
             Assert.Equal(e.RobotId, a.RobotId);
             Assert.Equal(e.Vetoed, a.Vetoed);
+            Assert.Equal(e.Safety, a.Safety);
         }
     }
 

@@ -4,12 +4,16 @@ using Microsoft.ML.OnnxRuntime;
 namespace Robotics.Runtime.Models;
 
 /// <summary>
-/// ONNX Runtime sessions for rollout and benchmark graphs: the world model's session settings (sequential,
-/// all graph optimisations, no spinning workers on shared cores) and its execution-provider choice.
+/// Every ONNX Runtime session the runtime plans or acts with (world models, rollout and latent graphs): one
+/// set of settings (sequential, all graph optimisations, no spinning workers on shared cores) and one
+/// execution-provider choice.
 /// </summary>
-internal static class RolloutSessionFactory
+internal static class OnnxSessionFactory
 {
-    /// <summary>Not real-time. Throws <see cref="InvalidDataException"/> when the bytes are not a loadable model.</summary>
+    /// <summary>
+    /// Not real-time. Throws <see cref="InvalidDataException"/> when the bytes are not a loadable model;
+    /// <paramref name="name"/> says which in that message (e.g. "model file 'x.onnx'").
+    /// </summary>
     public static (InferenceSession Session, string Provider) Create(byte[] onnx, string name, WorldModelOptions options, ILogger logger,
                                                                    bool allowSpinning = false)
     {
@@ -25,6 +29,6 @@ internal static class RolloutSessionFactory
         so.AddSessionConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
         string provider = ExecutionProviderSelector.Configure(so, options.Provider, logger);
         try { return (new InferenceSession(onnx, so), provider); }
-        catch (OnnxRuntimeException e) { throw new InvalidDataException($"'{name}' is not a loadable ONNX model: {e.Message}", e); }
+        catch (OnnxRuntimeException e) { throw new InvalidDataException($"{name} is not a loadable ONNX model: {e.Message}", e); }
     }
 }

@@ -1,16 +1,16 @@
 using Robotics.Core.Spaces;
-using Robotics.Trainer.Policies;
+using Robotics.Runtime.Loop;
 
-namespace Robotics.Trainer.Tests.Policies;
+namespace Robotics.Runtime.Tests;
 
-public sealed class RandomPolicyTests
+public sealed class UniformRandomPolicyTests
 {
     private static readonly BoxSpace Space = new([-2f, 0f, 10f], [2f, 0f, 11f], ["a", "fixed", "b"]);
 
     [Fact]
     public void Act_DrawsEveryDimensionUniformlyInsideItsBounds()
     {
-        var policy = new RandomPolicy(Space, new Random(1));
+        var policy = new UniformRandomPolicy(Space, new Random(1));
         var action = new float[3];
         var first = new List<float>();
         for (int i = 0; i < 20_000; i++)
@@ -29,7 +29,7 @@ public sealed class RandomPolicyTests
     {
         float[] Draw(int seed)
         {
-            var p = new RandomPolicy(Space, new Random(seed));
+            var p = new UniformRandomPolicy(Space, new Random(seed));
             var a = new float[3];
             return Enumerable.Range(0, 10).SelectMany(_ => { p.Act([], a); return a.ToArray(); }).ToArray();
         }
@@ -41,7 +41,7 @@ public sealed class RandomPolicyTests
     [Fact]
     public void Act_AllocatesNothing()
     {
-        var policy = new RandomPolicy(Space, new Random(2));
+        var policy = new UniformRandomPolicy(Space, new Random(2));
         var action = new float[3];
         policy.Act([], action);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -51,5 +51,5 @@ public sealed class RandomPolicyTests
 
     [Fact]
     public void Constructor_RejectsUnboundedActionSpaces() =>
-        Assert.Throws<ArgumentException>(() => new RandomPolicy(new BoxSpace([float.NegativeInfinity], [1f], ["u"]), new Random(0)));
+        Assert.Throws<ArgumentException>(() => new UniformRandomPolicy(new BoxSpace([float.NegativeInfinity], [1f], ["u"]), new Random(0)));
 }
