@@ -79,17 +79,50 @@ public class FailSafeRunHilTests
     }
 
     [Fact]
-    public async Task SigtermDuringAnEpisode_Exit143_LastCommandIsTheSafeAction_RecordingHoldsEveryTransition()
+    public async Task BrokerDownFiveSeconds_RunStaysUp_RobotSitsInItsSafeAction_ControlResumesWithinOneSecond()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         using var mosquitto = new MosquittoProcess();
-        using var tap = await MqttCli.TapAsync(mosquitto.Port, "robots/sig/command", cts.Token);
+        await using var robot = RobotHost.Mqtt(mosquitto.Port, "outage", lockstep: false, seed: 44);
+        var run = Task.Run(() => RunInProcess(_ => false,
+            ["--model", ShippedModel.Locate(), "--robot", $"{mosquitto.Uri}/outage", "--episodes", "2", .. Planner]), cts.Token);
+        await MqttDriverTests.Eventually(() => run.IsCompleted || robot.Robot.CommandsReceived > 20, cts.Token);
+        if (run.IsCompleted) { var early = await run; Assert.Fail("run ended early: " + early.Out + early.Err); }
+
+        mosquitto.Kill();
+        long safeBefore = robot.Robot.SafeActionSteps;
+        await Task.Delay(TimeSpan.FromSeconds(5), cts.Token);
+        long safeDuringOutage = robot.Robot.SafeActionSteps - safeBefore;
+        if (run.IsCompleted) { var early = await run; Assert.Fail("the runtime did not ride the outage out: " + early.Out + early.Err); }
+        mosquitto.Start();
+        long seqAtReturn = robot.Robot.StateSeq;
+        var sw = Stopwatch.StartNew();
+        await MqttDriverTests.Eventually(() => robot.Robot.LastCommand.StateSeq > seqAtReturn, cts.Token);
+        double resumed = sw.Elapsed.TotalSeconds;
+
+        var r = await run;
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        Assert.True(safeDuringOutage >= 80, $"the robot applied its safe action on {safeDuringOutage} of ~100 steps without the broker");
+        Assert.True(resumed < 1.0, $"control resumed {resumed:F2} s after the broker came back");
+        Assert.Matches(@"loop: faults 0, deadline misses \d+, stale ticks [1-9]\d*", r.Out);   // the loop sent safe while states were missing
+        Assert.Matches(@"driver: .*reconnects [1-9]", r.Out);
+    }
+
+    [Theory]
+    [InlineData(PosixKill.SigTerm, CliApp.ExitSigTerm, "SIGTERM")]
+    [InlineData(PosixKill.SigInt, CliApp.ExitSigInt, "SIGINT")]
+    public async Task SignalDuringAnEpisode_ExitCode_LastCommandIsTheSafeAction_RecordingHoldsEveryTransition(int signal, int exitCode, string name)
+    {
+        string id = name.ToLowerInvariant();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var mosquitto = new MosquittoProcess();
+        using var tap = await MqttCli.TapAsync(mosquitto.Port, $"robots/{id}/command", cts.Token);
         string dir = Directory.CreateTempSubdirectory("failsafe-sigterm-").FullName;
         try
         {
             var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "robotics.dll"), "run", "--model", ShippedModel.Locate(),
-                         "--robot", $"{mosquitto.Uri}/sig", "--episodes", "5", "--record", dir }.Concat(Planner))
+                         "--robot", $"{mosquitto.Uri}/{id}", "--episodes", "5", "--record", dir }.Concat(Planner))
                 psi.ArgumentList.Add(a);
             using var run = Process.Start(psi)!;
             var stdout = run.StandardOutput.ReadToEndAsync(cts.Token);
@@ -97,9 +130,9 @@ public class FailSafeRunHilTests
             // The robot starts once the runtime is connected (its process takes seconds to start on a loaded machine),
             // so the signal falls in the robot's first episode: 200 steps of 50 ms.
             var online = MqttCli.Run(ExternalTool.Require("mosquitto_sub", "mosquitto-clients"),
-                ["-h", "127.0.0.1", "-p", mosquitto.Port.ToString(), "-t", "robots/sig/controller/status", "-C", "1", "-W", "90"], TimeSpan.FromSeconds(100));
+                ["-h", "127.0.0.1", "-p", mosquitto.Port.ToString(), "-t", $"robots/{id}/controller/status", "-C", "1", "-W", "90"], TimeSpan.FromSeconds(100));
             Assert.True(online.Out.Contains("online"), $"the runtime never connected: {online.Out}{online.Err}");
-            await using var robot = RobotHost.Mqtt(mosquitto.Port, "sig", lockstep: false, seed: 43);
+            await using var robot = RobotHost.Mqtt(mosquitto.Port, id, lockstep: false, seed: 43);
             try
             {
                 // Two seconds of control, then the signal a service manager sends.
@@ -107,7 +140,7 @@ public class FailSafeRunHilTests
                 long start = robot.Robot.CommandsReceived;
                 await MqttDriverTests.Eventually(() => run.HasExited || robot.Robot.CommandsReceived > start + 40, cts.Token);
                 if (run.HasExited) Assert.Fail($"run exited early ({run.ExitCode}): {await stderr}");
-                PosixKill.Send(run.Id, PosixKill.SigTerm);
+                PosixKill.Send(run.Id, signal);
                 await run.WaitForExitAsync(cts.Token);
             }
             finally
@@ -116,8 +149,8 @@ public class FailSafeRunHilTests
             }
             string output = await stdout, errors = await stderr;
 
-            Assert.True(run.ExitCode == CliApp.ExitSigTerm, $"exit {run.ExitCode}: {output}{errors}");
-            Assert.Equal("stopped by SIGTERM", errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}: {output}{errors}");
+            Assert.Equal($"stopped by {name}", errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
             Assert.Contains("loop: faults 0", output);
             var last = robot.Robot.LastCommand;
             Assert.Equal((SafetyDecision.Fallback, 0f), (last.Safety, last.Action[0]));
