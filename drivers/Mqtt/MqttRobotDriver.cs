@@ -48,8 +48,8 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private Thread? _sender;
     private volatile bool _active;
     private volatile bool _robotOnline;
-    private bool _commanded;   // a command was written since ActivateAsync
     private bool _robotEStop; // receive loop only
+    private bool _commanded;   // a command was written since ActivateAsync
     private bool _shutdown;
 
     public MqttRobotDriver(MqttRobotDriverOptions options, TimeProvider? time = null, ILogger? logger = null, EStopLatch? estop = null)

@@ -182,8 +182,11 @@ public sealed class ControlLoop
         _staleSent++;
         _safeSent++;
         // The transition still open now ends in what the robot was last told: the safe action.
-        if (_pending && _prevDecision == SafetyDecision.Ok) _interventions++;
-        if (_pending) _prevDecision = d;
+        if (_pending && !Core.Episodes.Transition.Replaces(_prevDecision))
+        {
+            if (_prevDecision == SafetyDecision.Ok) _interventions++;
+            _prevDecision = SafetyDecision.Fallback;
+        }
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
