@@ -74,7 +74,8 @@ public class ControlLoopFaultTests
             Assert.Equal(faulted ? SafetyDecision.Fallback : SafetyDecision.Ok, driver.Commands[i].Safety);
             if (faulted) Assert.Equal(spec.SafeAction, driver.Commands[i].Action);
             else Assert.NotEqual(0f, driver.Commands[i].Action[0]);
-            Assert.Equal(faulted, sink.Episodes[0].Transitions[i].Vetoed);   // recorded as what it was: not the plan
+            Assert.Equal(faulted ? SafetyDecision.Fallback : SafetyDecision.Ok, sink.Episodes[0].Transitions[i].Safety);   // recorded as what it was: not the plan
+            Assert.Equal(faulted, sink.Episodes[0].Transitions[i].Vetoed);
         }
         Assert.Equal(2, report.Interventions);
     }

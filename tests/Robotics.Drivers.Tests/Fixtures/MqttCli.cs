@@ -29,6 +29,77 @@ internal static class MqttCli
         return Process.Start(psi)!;
     }
 
+    /// <summary>
+    /// Starts recording every command on <paramref name="topic"/> with mosquitto_sub (it prints each message as it
+    /// arrives); returns once the subscription is live (a probe published on a sibling topic came back).
+    /// </summary>
+    public static async Task<CommandTap> TapAsync(int port, string topic, CancellationToken ct)
+    {
+        string probe = topic + "/tap-probe";
+        var psi = new ProcessStartInfo(ExternalTool.Require("mosquitto_sub", "mosquitto-clients"))
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var a in new[] { "-h", "127.0.0.1", "-p", port.ToString(), "-i", $"test-tap-{Environment.ProcessId}-{Interlocked.Increment(ref _ids)}",
+                     "-t", topic, "-t", probe, "-v" })
+            psi.ArgumentList.Add(a);
+        var tap = new CommandTap(Process.Start(psi)!, topic);
+        while (!tap.SawProbe)
+        {
+            Pub(port, probe, "probe");
+            await Task.Delay(100, ct);
+        }
+        return tap;
+    }
+
+    /// <summary>The commands mosquitto_sub saw, in order; stopped (by PID) on dispose.</summary>
+    public sealed class CommandTap : IDisposable
+    {
+        private readonly Process _process;
+        private readonly string _prefix;
+        private readonly List<string> _lines = [];
+
+        internal CommandTap(Process process, string topic)
+        {
+            _process = process;
+            _prefix = topic + " ";
+            process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (_lines) _lines.Add(line); };
+            process.BeginOutputReadLine();
+        }
+
+        internal bool SawProbe { get { lock (_lines) return _lines.Any(l => l.Contains("/tap-probe ")); } }
+
+        /// <summary>Every command payload seen so far, parsed.</summary>
+        public List<Robotics.Core.Robots.CommandBuffer> Commands()
+        {
+            List<string> lines;
+            lock (_lines) lines = _lines.Where(l => l.StartsWith(_prefix, StringComparison.Ordinal)).ToList();
+            var result = new List<Robotics.Core.Robots.CommandBuffer>();
+            foreach (string l in lines)
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(l[_prefix.Length..]);
+                var root = doc.RootElement;
+                var action = root.GetProperty("action").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+                var c = new Robotics.Core.Robots.CommandBuffer(action.Length)
+                {
+                    Seq = root.GetProperty("seq").GetInt64(), StateSeq = root.GetProperty("state_seq").GetInt64(),
+                    TtlMs = root.GetProperty("ttl_ms").GetInt32(),
+                    Safety = Enum.Parse<Robotics.Core.Robots.SafetyDecision>(root.GetProperty("safety").GetString()!, ignoreCase: true),
+                };
+                action.CopyTo(c.Action, 0);
+                result.Add(c);
+            }
+            return result;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill();
+            _process.WaitForExit(5000);
+            _process.Dispose();
+        }
+    }
+
     public static (int Code, string Out, string Err) Run(string exe, IEnumerable<string> args, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

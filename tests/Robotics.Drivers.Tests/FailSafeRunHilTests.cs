@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Robotics.Core.Cli;
+using Robotics.Core.Robots;
+using Robotics.Drivers.Diagnostics;
+using Robotics.Drivers.Tests.Fixtures;
+using Robotics.Runtime.Cli;
+using Robotics.Runtime.Demo;
+using Robotics.Runtime.Robots;
+using Robotics.Tests.Support;
+
+namespace Robotics.Drivers.Tests;
+
+/// <summary>
+/// Issue 12, phase 2, with real components on loopback: Mosquitto, the virtual robot, <c>robotics run</c> (in
+/// process with a test-registered controller kind that injects planner faults, or as its own process for signals)
+/// and mosquitto_sub recording every command on the wire.
+/// </summary>
+public class FailSafeRunHilTests
+{
+    // A small MPPI budget over the shipped ensemble: plans of a few milliseconds.
+    private static readonly string[] Planner = ["--planner", "mppi", "--horizon", "5", "--population", "32", "--iterations", "1", "--threads", "1"];
+
+    private static (int Code, string Out, string Err) RunInProcess(Func<int, bool> fails, params string[] args)
+    {
+        var output = new StringWriter();
+        var err = new StringWriter();
+        var root = new RootCommand { RunCommand.Create(RobotConnector.Connect, TimeProvider.System, output, FaultInjectingFactory.Registry(fails)) };
+        TextWriter old = Console.Error;
+        Console.SetError(err);
+        try { return (CliApp.Run(root, ["run", .. args]), output.ToString(), err.ToString()); }
+        finally { Console.SetError(old); }
+    }
+
+    [Fact]
+    public async Task PlannerThrowsMidEpisode_TheNextCommandTheRobotGetsIsTheSafeAction_AndTheRunGoesOn()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var mosquitto = new MosquittoProcess();
+        await using var robot = RobotHost.Mqtt(mosquitto.Port, "fault", lockstep: true, seed: 41);
+        using var tap = await MqttCli.TapAsync(mosquitto.Port, "robots/fault/command", cts.Token);
+
+        var r = await Task.Run(() => RunInProcess(t => t == 20,
+            ["--model", ShippedModel.Locate(), "--robot", $"{mosquitto.Uri}/fault", "--realtime", "false", "--episodes", "1", .. Planner]), cts.Token);
+
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        Assert.Contains("over 200 robot steps", r.Out);                      // the episode went on to its end
+        Assert.Contains("loop: faults 1, deadline misses 0, stale ticks 0, safe actions sent 1", r.Out);
+        var commands = tap.Commands();
+        // Lock-step from the robot's first state: command i answers state i + 1; the 21st plan threw.
+        Assert.Equal((21L, SafetyDecision.Fallback, 0f), (commands[20].StateSeq, commands[20].Safety, commands[20].Action[0]));
+        Assert.Equal(22L, commands[21].StateSeq);                            // the next state is answered, by the planner again
+        // (the gate may still fall back on a plan it vetoes: "safe actions sent" above counts the loop's own, one)
+        Assert.Contains(commands.Skip(21).Take(10), c => c.Safety != SafetyDecision.Fallback && c.Action[0] != 0f);
+        Assert.Contains("injected planner fault at tick 20", r.Err);         // logged once, as a warning
+    }
+
+    [Fact]
+    public async Task PlannerKeepsThrowing_RunEndsWithOneErrorLineAndExit1_EveryFailedTickAnsweredSafe()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var mosquitto = new MosquittoProcess();
+        await using var robot = RobotHost.Mqtt(mosquitto.Port, "broken", lockstep: true, seed: 42);
+        using var tap = await MqttCli.TapAsync(mosquitto.Port, "robots/broken/command", cts.Token);
+
+        var r = await Task.Run(() => RunInProcess(t => t >= 20,
+            ["--model", ShippedModel.Locate(), "--robot", $"{mosquitto.Uri}/broken", "--realtime", "false", "--episodes", "1", .. Planner]), cts.Token);
+
+        Assert.Equal(CliApp.ExitFailure, r.Code);
+        var errors = r.Err.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.Equal("error: controller 'Faulty' on robot 'broken' failed 5 ticks in a row (each answered with the safe action); " +
+                     "last error: InvalidOperationException: injected planner fault at tick 24", Assert.Single(errors));
+        Assert.DoesNotContain("   at ", r.Err);                                  // no stack trace
+        Assert.Contains("loop: faults 5, deadline misses 0, stale ticks 0, safe actions sent 5", r.Out);
+        await MqttDriverTests.Eventually(() => tap.Commands().Count >= 25, cts.Token);
+        var commands = tap.Commands();
+        Assert.All(commands.Skip(20), c => Assert.Equal((SafetyDecision.Fallback, 0f), (c.Safety, c.Action[0])));
+        Assert.Equal(0f, robot.Robot.LastCommand.Action[0]);
+    }
+
+    [Fact]
+    public async Task BrokerDownFiveSeconds_RunStaysUp_RobotSitsInItsSafeAction_ControlResumesWithinOneSecond()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var mosquitto = new MosquittoProcess();
+        await using var robot = RobotHost.Mqtt(mosquitto.Port, "outage", lockstep: false, seed: 44);
+        var run = Task.Run(() => RunInProcess(_ => false,
+            ["--model", ShippedModel.Locate(), "--robot", $"{mosquitto.Uri}/outage", "--episodes", "2", .. Planner]), cts.Token);
+        await MqttDriverTests.Eventually(() => run.IsCompleted || robot.Robot.CommandsReceived > 20, cts.Token);
+        if (run.IsCompleted) { var early = await run; Assert.Fail("run ended early: " + early.Out + early.Err); }
+
+        mosquitto.Kill();
+        long safeBefore = robot.Robot.SafeActionSteps;
+        await Task.Delay(TimeSpan.FromSeconds(5), cts.Token);
+        long safeDuringOutage = robot.Robot.SafeActionSteps - safeBefore;
+        if (run.IsCompleted) { var early = await run; Assert.Fail("the runtime did not ride the outage out: " + early.Out + early.Err); }
+        mosquitto.Start();
+        long seqAtReturn = robot.Robot.StateSeq;
+        var sw = Stopwatch.StartNew();
+        await MqttDriverTests.Eventually(() => robot.Robot.LastCommand.StateSeq > seqAtReturn, cts.Token);
+        double resumed = sw.Elapsed.TotalSeconds;
+
+        var r = await run;
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        Assert.True(safeDuringOutage >= 80, $"the robot applied its safe action on {safeDuringOutage} of ~100 steps without the broker");
+        Assert.True(resumed < 1.0, $"control resumed {resumed:F2} s after the broker came back");
+        Assert.Matches(@"loop: faults 0, deadline misses \d+, stale ticks [1-9]\d*", r.Out);   // the loop sent safe while states were missing
+        Assert.Matches(@"driver: .*reconnects [1-9]", r.Out);
+    }
+
+    [Theory]
+    [InlineData(PosixKill.SigTerm, CliApp.ExitSigTerm, "SIGTERM")]
+    [InlineData(PosixKill.SigInt, CliApp.ExitSigInt, "SIGINT")]
+    public async Task SignalDuringAnEpisode_ExitCode_LastCommandIsTheSafeAction_RecordingHoldsEveryTransition(int signal, int exitCode, string name)
+    {
+        string id = name.ToLowerInvariant();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var mosquitto = new MosquittoProcess();
+        using var tap = await MqttCli.TapAsync(mosquitto.Port, $"robots/{id}/command", cts.Token);
+        string dir = Directory.CreateTempSubdirectory("failsafe-sigterm-").FullName;
+        try
+        {
+            var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "robotics.dll"), "run", "--model", ShippedModel.Locate(),
+                         "--robot", $"{mosquitto.Uri}/{id}", "--episodes", "5", "--record", dir }.Concat(Planner))
+                psi.ArgumentList.Add(a);
+            using var run = Process.Start(psi)!;
+            var stdout = run.StandardOutput.ReadToEndAsync(cts.Token);
+            var stderr = run.StandardError.ReadToEndAsync(cts.Token);
+            // The robot starts once the runtime is connected (its process takes seconds to start on a loaded machine),
+            // so the signal falls in the robot's first episode: 200 steps of 50 ms.
+            var online = MqttCli.Run(ExternalTool.Require("mosquitto_sub", "mosquitto-clients"),
+                ["-h", "127.0.0.1", "-p", mosquitto.Port.ToString(), "-t", $"robots/{id}/controller/status", "-C", "1", "-W", "90"], TimeSpan.FromSeconds(100));
+            Assert.True(online.Out.Contains("online"), $"the runtime never connected: {online.Out}{online.Err}");
+            await using var robot = RobotHost.Mqtt(mosquitto.Port, id, lockstep: false, seed: 43);
+            try
+            {
+                // Two seconds of control, then the signal a service manager sends.
+                await MqttDriverTests.Eventually(() => run.HasExited || robot.Robot.CommandsReceived > 0, cts.Token);
+                long start = robot.Robot.CommandsReceived;
+                await MqttDriverTests.Eventually(() => run.HasExited || robot.Robot.CommandsReceived > start + 40, cts.Token);
+                if (run.HasExited) Assert.Fail($"run exited early ({run.ExitCode}): {await stderr}");
+                PosixKill.Send(run.Id, signal);
+                await run.WaitForExitAsync(cts.Token);
+            }
+            finally
+            {
+                if (!run.HasExited) run.Kill(entireProcessTree: true);
+            }
+            string output = await stdout, errors = await stderr;
+
+            Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}: {output}{errors}");
+            Assert.Equal($"stopped by {name}", errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            Assert.Contains("loop: faults 0", output);
+            var last = robot.Robot.LastCommand;
+            Assert.Equal((SafetyDecision.Fallback, 0f), (last.Safety, last.Action[0]));
+
+            await Task.Delay(300, cts.Token);   // the tap prints what the broker forwards
+            var commands = tap.Commands();
+            Assert.Equal((SafetyDecision.Fallback, 0f), (commands[^1].Safety, commands[^1].Action[0]));
+            // The loop's last command is the last one with the planner's (non-zero) action; the safe actions after it
+            // are the way out. A command the driver's latest-wins mailbox replaced before sending never shows here.
+            long lastPlanned = commands.Last(c => c.Action[0] != 0f).Seq;
+            Assert.True(lastPlanned > 40, $"{lastPlanned} planned commands");
+            var bySeq = commands.GroupBy(c => c.Seq).ToDictionary(g => g.Key, g => g.First());
+
+            // The independent reader: one whole episode file (its parts replaced), every transition up to the signal.
+            using var json = Hyparquet.Read(dir);
+            var file = Assert.Single(json.RootElement.GetProperty("files").EnumerateArray());
+            Assert.Equal("episode-000000.parquet", file.GetProperty("name").GetString());
+            var rows = file.GetProperty("rows").EnumerateArray().ToList();
+            // Row i is what command i + 1 did; only the last command's outcome may not have come back before the stop.
+            Assert.True(rows.Count >= lastPlanned - 1 && rows.Count <= commands[^1].Seq,
+                $"{rows.Count} rows, last planned command {lastPlanned}; last commands: {string.Join("; ", commands.TakeLast(5).Select(c => $"{c.Seq}/{c.StateSeq} {c.Action[0]} {c.Safety}"))}");
+            int compared = 0;
+            for (int i = 0; i < rows.Count; i++)
+            {
+                Assert.Equal(i, rows[i].GetProperty("step").GetInt32());
+                Assert.Equal(i == rows.Count - 1, rows[i].GetProperty("truncated").GetBoolean());
+                if (!bySeq.TryGetValue(i + 1, out var sent)) continue;
+                Assert.True(sent.Action[0] == (float)rows[i].GetProperty("action")[0].GetDouble(), $"row {i}: recorded {rows[i].GetProperty("action")[0]}, sent {sent.Action[0]}");
+                compared++;
+            }
+            Assert.True(compared >= 0.9 * rows.Count, $"only {compared} of {rows.Count} rows had their command on the wire");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
