@@ -9,6 +9,7 @@ missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # deploy/mosquitto/make-credentials.sh in the security tests
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing+=(python3-numpy)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)

@@ -16,6 +16,6 @@ public static class RobotDriverFactory
     {
         if (RobotUri.IsMqtt(uri)) return new MqttRobotDriver(RobotUri.ParseMqtt(uri), time, logger, estop);
         if (RobotUri.IsSerial(uri)) return new SerialRobotDriver(RobotUri.ParseSerial(uri), time, logger, estop);
-        throw new FormatException($"'{uri}': unsupported robot address (mqtt://HOST:PORT/ID, mqtts://..., serial:///dev/ttyX?baud=N)");
+        throw new FormatException($"'{RobotUri.Redact(uri)}': unsupported robot address (mqtt://HOST:PORT/ID, mqtts://..., serial:///dev/ttyX?baud=N)");
     }
 }

@@ -7,10 +7,14 @@ namespace Robotics.Drivers;
 
 /// <summary>
 /// Parses a robot address into driver options:
-/// <c>mqtt://[user:pass@]HOST[:PORT]/ID[?prefix=robots/{id}&amp;qos=0&amp;ttl_ms=200&amp;v=5]</c>,
-/// <c>mqtts://...</c> (TLS, port 8883; <c>ca=FILE</c>, <c>insecure=true</c>), and
+/// <c>mqtt://[user@]HOST[:PORT]/ID[?prefix=robots/{id}&amp;qos=0&amp;ttl_ms=200&amp;v=5&amp;password_file=FILE&amp;max_packet=65536]</c>,
+/// <c>mqtts://...</c> (TLS, port 8883; <c>ca=FILE</c>, <c>cert=FILE&amp;key=FILE</c> for a client certificate,
+/// <c>server_name=NAME</c>, <c>insecure=true</c>), and
 /// <c>serial:///dev/ttyUSB0?baud=115200[&amp;io=tty|serialport&amp;heartbeat_ms=100&amp;ttl_ms=200]</c>.
 /// <c>sim:</c> addresses are the runtime's. Throws <see cref="FormatException"/> with a one-line reason.
+/// A password is never part of an address (the command line shows in <c>ps</c>): it comes from
+/// <c>password_file=</c> or the environment (<see cref="MqttSecret.FromEnvironment"/>); <c>user:pass@</c> is refused,
+/// and every message quotes the address with the password replaced by <c>***</c>.
 /// </summary>
 public static class RobotUri
 {
@@ -20,25 +24,38 @@ public static class RobotUri
     public static MqttRobotDriverOptions ParseMqtt(string text)
     {
         var uri = Parse(text);
+        text = Redact(text);
         bool tls = uri.Scheme == "mqtts";
         string id = uri.AbsolutePath.Trim('/');
         if (id.Length == 0) throw new FormatException($"'{text}': the robot id is missing (mqtt://HOST:PORT/ID)");
         if (id.Contains('/')) throw new FormatException($"'{text}': the robot id '{id}' must not contain '/' (use ?prefix= for nested topics)");
         var q = HttpUtility.ParseQueryString(uri.Query);
-        Known(text, q, "prefix", "qos", "ttl_ms", "v", "ca", "insecure");
-        string? user = null, pass = null;
+        Known(text, q, "prefix", "qos", "ttl_ms", "v", "ca", "cert", "key", "server_name", "insecure", "password_file", "plaintext_password", "max_packet");
+        string? user = null;
         if (uri.UserInfo.Length > 0)
         {
             var parts = uri.UserInfo.Split(':', 2);
             user = Uri.UnescapeDataString(parts[0]);
-            pass = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null;
+            if (parts.Length > 1)
+                throw new FormatException($"'{text}': a password in the address shows in ps and in logs; put it in a file (password_file=FILE or {MqttSecret.FileVariable})");
         }
+        MqttSecret? password;
+        try { password = q["password_file"] is { } pf ? MqttSecret.FromFile(pf) : user is null ? null : MqttSecret.FromEnvironment(); }
+        catch (ArgumentException e) { throw new FormatException($"'{text}': {e.Message}", e); }
+        if (password is not null && user is null) throw new FormatException($"'{text}': password_file needs a user (mqtt://USER@HOST/ID)");
         var connection = new MqttConnectionOptions
         {
             Host = uri.Host,
             Port = uri.IsDefaultPort || uri.Port < 0 ? (tls ? 8883 : 1883) : uri.Port,
             Username = user,
-            Password = pass,
+            Password = password,
+            AllowPlaintextPassword = q["plaintext_password"] switch
+            {
+                null => false,
+                "allow" => true,
+                var v => throw new FormatException($"'{text}': plaintext_password={v} must be 'allow' (lab setups only)"),
+            },
+            MaxPacketSize = Int(text, q, "max_packet") ?? MqttConnectionOptions.DefaultMaxPacketSize,
             ProtocolVersion = q["v"] switch
             {
                 null or "5" => MQTTnet.Formatter.MqttProtocolVersion.V500,
@@ -49,6 +66,9 @@ public static class RobotUri
             {
                 Enabled = tls,
                 CaCertificateFile = q["ca"],
+                ClientCertificateFile = q["cert"],
+                ClientKeyFile = q["key"],
+                TargetHost = q["server_name"],
                 AllowUntrustedCertificates = Bool(text, q, "insecure") ?? false,
             },
         };
@@ -94,6 +114,10 @@ public static class RobotUri
         return Validated(text, options.Validate);
     }
 
+    /// <summary>The address with any inline password replaced by <c>***</c> (for messages).</summary>
+    public static string Redact(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@", "$1:***@");
+
     private static T Validated<T>(string text, Func<T> validate)
     {
         try { return validate(); }
@@ -103,7 +127,7 @@ public static class RobotUri
     private static Uri Parse(string text)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
-            throw new FormatException($"'{text}' is not a robot address (mqtt://HOST:PORT/ID or serial:///dev/ttyX?baud=N)");
+            throw new FormatException($"'{Redact(text)}' is not a robot address (mqtt://HOST:PORT/ID or serial:///dev/ttyX?baud=N)");
         return uri;
     }
 

@@ -9,4 +9,5 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ServeRuntimeCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(EStopCommand.Create());
 return CliApp.Run(root, args);

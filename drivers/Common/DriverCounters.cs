@@ -8,7 +8,7 @@ public sealed class DriverCounters
 {
     internal long _statesAccepted, _statesRejected, _commandsSent, _commandsDropped, _reconnects,
         _disconnects, _framesDropped, _badCrc, _seqGaps, _staleEvents, _estopMessages, _commandsRejected,
-        _seqTooFarAhead, _robotRestarts;
+        _seqTooFarAhead, _robotRestarts, _estopRefused, _statesRepeated;
 
     /// <summary>States that passed validation and became readable.</summary>
     public long StatesAccepted => Interlocked.Read(ref _statesAccepted);
@@ -33,6 +33,11 @@ public sealed class DriverCounters
     /// <summary>Robot restarts recognised (a new session, or a consistent run of states outside the window).</summary>
     public long RobotRestarts => Interlocked.Read(ref _robotRestarts);
 
+    /// <summary>States ignored as repeats of the newest (QoS 1 redeliveries, a lock-step robot's idle republish).</summary>
+    public long StatesRepeated => Interlocked.Read(ref _statesRepeated);
+    /// <summary>E-stop messages refused: a release on the engage topic, a retained reset, a re-arm without a live release request.</summary>
+    public long EStopRefused => Interlocked.Read(ref _estopRefused);
+
     /// <summary>Robot side: commands that were malformed, had the wrong length or a non-finite action.</summary>
     public long CommandsRejected => Interlocked.Read(ref _commandsRejected);
 
@@ -42,9 +47,10 @@ public sealed class DriverCounters
     public long RecordCommandRejected() => Interlocked.Increment(ref _commandsRejected);
     public void RecordFrameDropped() => Interlocked.Increment(ref _framesDropped);
     public void RecordEStopMessage() => Interlocked.Increment(ref _estopMessages);
+    public void RecordEStopRefused() => Interlocked.Increment(ref _estopRefused);
 
     public override string ToString() =>
         $"states {StatesAccepted} accepted / {StatesRejected} rejected, commands {CommandsSent} sent / {CommandsDropped} dropped, " +
         $"reconnects {Reconnects}, disconnects {Disconnects}, frames dropped {FramesDropped} (bad crc {BadCrc}), seq gaps {SequenceGaps}, stale {StaleEvents}, " +
-        $"seq too far ahead {SeqTooFarAhead}, robot restarts {RobotRestarts}";
+        $"seq too far ahead {SeqTooFarAhead}, robot restarts {RobotRestarts}, e-stop refused {EStopRefused}";
 }

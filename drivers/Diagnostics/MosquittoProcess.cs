@@ -17,16 +17,31 @@ public sealed class MosquittoProcess : IDisposable
 
     /// <param name="listenerConfig">Extra lines for the listener (TLS files, password file...), after "listener PORT 127.0.0.1".</param>
     public MosquittoProcess(string listenerConfig = "allow_anonymous true")
+        : this(EmbeddedBroker.FreePort(IPAddress.Loopback), null, listenerConfig) { }
+
+    /// <summary>
+    /// A broker with a whole configuration (e.g. the shipped deploy/mosquitto/mosquitto.conf with its paths and
+    /// ports rewritten), which must listen on 127.0.0.1:<paramref name="port"/>; logging to stderr is added.
+    /// </summary>
+    public static MosquittoProcess FromConfig(int port, string config) => new(port, config, null);
+
+    private MosquittoProcess(int port, string? config, string? listenerConfig)
     {
         _exe = ExternalTool.Require("mosquitto", "mosquitto");
-        Port = EmbeddedBroker.FreePort(IPAddress.Loopback);
+        Port = port;
         _dir = System.IO.Directory.CreateTempSubdirectory("mosquitto-test-").FullName;
-        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"),
-            $"listener {Port} 127.0.0.1\n{listenerConfig}\npersistence false\nlog_dest stderr\n"
+        string text = config is not null
+            ? config + "\nlog_dest stderr\n"
+            : $"listener {Port} 127.0.0.1\n{listenerConfig}\npersistence false\nlog_dest stderr\n";
+        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"), text
             // As root, mosquitto would switch to its own user and lose access to our private temp files.
             + (Environment.UserName == "root" ? "user root\n" : ""));
         Start();
     }
+
+    /// <summary>The broker's log lines so far (stderr), e.g. "disconnected due to oversize packet".</summary>
+    public IReadOnlyCollection<string> LogLines => _log;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
 
     public int Port { get; }
     public string Uri => $"mqtt://127.0.0.1:{Port}";
@@ -40,6 +55,7 @@ public sealed class MosquittoProcess : IDisposable
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(Path.Combine(_dir, "mosquitto.conf"));
         _process = Process.Start(psi)!;
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line && _log.Count < 10_000) _log.Enqueue(line); };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

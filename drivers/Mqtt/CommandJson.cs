@@ -5,12 +5,13 @@ using Robotics.Core.Robots;
 namespace Robotics.Drivers.Mqtt;
 
 /// <summary>
-/// The command payload: <c>{"seq":int,"state_seq":int,"action":[...],"ttl_ms":int,"safety":"ok"|"clamped"|"vetoed"|"fallback"|"estop"}</c>.
+/// The command payload: <c>{"seq":int,"state_seq":int,"action":[...],"ttl_ms":int,"safety":"ok"|"clamped"|"vetoed"|"fallback"|"estop","session":uint64}</c>.
+/// <c>session</c> identifies the controller session (the robot's lease); 0 or absent: an unidentified controller.
 /// </summary>
 public static class CommandJson
 {
     /// <summary>Hot path, allocation-free. The action must be finite (the driver substitutes the safe action otherwise).</summary>
-    public static void Write(Utf8JsonWriter w, CommandBuffer c)
+    public static void Write(Utf8JsonWriter w, CommandBuffer c, ulong session = 0)
     {
         w.WriteStartObject();
         w.WriteNumber("seq"u8, c.Seq);
@@ -20,6 +21,7 @@ public static class CommandJson
         w.WriteEndArray();
         w.WriteNumber("ttl_ms"u8, c.TtlMs);
         w.WriteString("safety"u8, SafetyUtf8(c.Safety));
+        if (session != 0) w.WriteNumber("session"u8, session);
         w.WriteEndObject();
     }
 
@@ -44,8 +46,12 @@ public static class CommandJson
     /// Allocation-free parse (robot side). False when malformed, the action has the wrong length or a
     /// non-finite value, or a required field is missing (safety defaults to ok).
     /// </summary>
-    public static bool TryParse(in ReadOnlySequence<byte> payload, CommandBuffer dst)
+    public static bool TryParse(in ReadOnlySequence<byte> payload, CommandBuffer dst) => TryParse(payload, dst, out _);
+
+    /// <summary>As <see cref="TryParse(in ReadOnlySequence{byte}, CommandBuffer)"/>, with the controller session (0 when absent).</summary>
+    public static bool TryParse(in ReadOnlySequence<byte> payload, CommandBuffer dst, out ulong session)
     {
+        session = 0;
         try
         {
             var r = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 4 });
@@ -56,23 +62,28 @@ public static class CommandJson
             {
                 if (r.ValueTextEquals("seq"u8))
                 {
-                    if (!r.Read() || !r.TryGetInt64(out long v)) return false;
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out long v)) return false;
                     dst.Seq = v; haveSeq = true;
                 }
                 else if (r.ValueTextEquals("state_seq"u8))
                 {
-                    if (!r.Read() || !r.TryGetInt64(out long v)) return false;
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out long v)) return false;
                     dst.StateSeq = v;
                 }
                 else if (r.ValueTextEquals("ttl_ms"u8))
                 {
-                    if (!r.Read() || !r.TryGetInt32(out int v) || v < 0) return false;
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt32(out int v) || v < 0) return false;
                     dst.TtlMs = v; haveTtl = true;
                 }
                 else if (r.ValueTextEquals("action"u8))
                 {
                     if (StateJson.ReadFloats(ref r, dst.Action) != Common.StateRejection.None) return false;
                     haveAction = true;
+                }
+                else if (r.ValueTextEquals("session"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetUInt64(out ulong v)) return false;
+                    session = v;
                 }
                 else if (r.ValueTextEquals("safety"u8))
                 {
@@ -88,7 +99,7 @@ public static class CommandJson
             }
             return r.TokenType == JsonTokenType.EndObject && haveSeq && haveAction && haveTtl;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException) // invalid UTF-8 in a string: DecoderFallbackException
         {
             return false;
         }

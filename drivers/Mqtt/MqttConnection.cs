@@ -85,7 +85,8 @@ public sealed class MqttConnection : IAsyncDisposable
     /// <summary>Publishes; throws when disconnected (callers on the command path check <see cref="IsConnected"/> first).</summary>
     public Task PublishAsync(MqttApplicationMessage message, CancellationToken ct) => _client.PublishAsync(message, ct);
 
-    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct) =>
+    /// <summary>Publishes; the result carries the broker's reason code (MQTT 5, QoS 1: "not authorized" when the ACL refuses).</summary>
+    public Task<MqttClientPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(new System.Buffers.ReadOnlySequence<byte>(payload))
             .WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build(), ct);
 
@@ -199,7 +200,9 @@ public sealed class MqttConnection : IAsyncDisposable
             .WithTimeout(o.Reconnect.AttemptTimeout)
             .WithCleanSession(true)
             .WithClientId(o.ClientId);
-        if (o.Username is not null) b = b.WithCredentials(o.Username, o.Password ?? "");
+        if (o.Username is not null) b = b.WithCredentials(o.Username, o.Password?.Reveal() ?? "");
+        // MQTT 5: the broker must not send us anything bigger (a 17.9 MB retained spec is never delivered).
+        b = b.WithMaximumPacketSize((uint)o.MaxPacketSize);
         if (o.Will is { } will)
             b = b.WithWillTopic(will.Topic).WithWillPayload(will.Payload).WithWillRetain(will.Retain)
                  .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);

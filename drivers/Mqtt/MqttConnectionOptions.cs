@@ -28,7 +28,19 @@ public sealed record MqttConnectionOptions
     /// <summary>Empty: the broker assigns one (MQTT 5; 3.1.1 brokers that allow zero-length ids with clean sessions).</summary>
     public string ClientId { get; init; } = "";
     public string? Username { get; init; }
-    public string? Password { get; init; }
+    /// <summary>From a file or the environment (<see cref="MqttSecret"/>); printed as <c>***</c>.</summary>
+    public MqttSecret? Password { get; init; }
+    /// <summary>
+    /// Lab flag: send a password without TLS to a broker that is not on this machine. Off by default (a
+    /// password over plaintext to another host is refused); loopback brokers never need it.
+    /// </summary>
+    public bool AllowPlaintextPassword { get; init; }
+    /// <summary>
+    /// The largest MQTT packet this client accepts (MQTT 5 tells the broker, which then never forwards a
+    /// bigger one) and sends. The default fits a spec of a few hundred dimensions.
+    /// </summary>
+    public int MaxPacketSize { get; init; } = DefaultMaxPacketSize;
+    public const int DefaultMaxPacketSize = 64 * 1024;
     public MqttTlsOptions Tls { get; init; } = new();
     public MqttProtocolVersion ProtocolVersion { get; init; } = MqttProtocolVersion.V500;
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(5);
@@ -43,6 +55,9 @@ public sealed record MqttConnectionOptions
             throw new ArgumentException($"mqtt: protocol version must be 3.1.1 or 5, got {ProtocolVersion}");
         if (KeepAlive < TimeSpan.FromSeconds(1)) throw new ArgumentException($"mqtt: keep-alive must be at least 1 s, got {KeepAlive}");
         if (Password is not null && Username is null) throw new ArgumentException("mqtt: a password needs a username");
+        if (Password is not null && !Tls.Enabled && !AllowPlaintextPassword && !IsLoopback(Host))
+            throw new ArgumentException($"mqtt: refusing to send a password without TLS to {Host} (use mqtts://, or plaintext_password=allow in a lab)");
+        if (MaxPacketSize is < 1024 or > 256 * 1024 * 1024) throw new ArgumentException($"mqtt: max packet size must be 1 KiB..256 MiB, got {MaxPacketSize}");
         if (Tls.ClientKeyFile is not null && Tls.ClientCertificateFile is null)
             throw new ArgumentException("mqtt tls: a client key needs a client certificate");
         foreach (var f in new[] { Tls.CaCertificateFile, Tls.ClientCertificateFile, Tls.ClientKeyFile })
@@ -50,4 +65,7 @@ public sealed record MqttConnectionOptions
         Reconnect.Validate();
         return this;
     }
+
+    private static bool IsLoopback(string host) =>
+        host is "localhost" || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 }

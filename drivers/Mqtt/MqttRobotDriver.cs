@@ -17,7 +17,10 @@ namespace Robotics.Drivers.Mqtt;
 /// mailbox, so the loop never waits on the network nor on the sender. Broker outages are ridden out by
 /// <see cref="MqttConnection"/>'s reconnect pipeline; commands issued while disconnected are dropped (the
 /// robot falls back to its safe action on ttl).
-/// An e-stop message on the topic engages or requests release of the shared <see cref="EStopLatch"/>.
+/// An e-stop message on the topic engages the shared <see cref="EStopLatch"/>, and so does the robot's status
+/// turning to "estop"; the two steps of a reset (release, re-arm) come only on <c>estop/reset</c>, which the
+/// broker's ACL leaves to the operator role. Every command carries this driver's random controller session,
+/// the robot's lease (docs/PROTOCOL.md).
 /// </summary>
 public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
 {
@@ -45,6 +48,8 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private Thread? _sender;
     private volatile bool _active;
     private volatile bool _robotOnline;
+    private bool _robotEStop; // receive loop only
+    private bool _commanded;   // a command was written since ActivateAsync
     private bool _shutdown;
 
     public MqttRobotDriver(MqttRobotDriverOptions options, TimeProvider? time = null, ILogger? logger = null, EStopLatch? estop = null)
@@ -63,11 +68,14 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         _connection.Subscribe(_topics.State, options.Qos.State);
         _connection.Subscribe(_topics.Status, options.Qos.Status);
         _connection.Subscribe(_topics.EStop, options.Qos.EStop);
+        _connection.Subscribe(_topics.EStopReset, options.Qos.EStop);
         _commandMessage = new MqttApplicationMessageBuilder().WithTopic(_topics.Command)
             .WithQualityOfServiceLevel(options.Qos.Command).WithRetainFlag(false).Build();
     }
 
     public DriverCounters Counters { get; } = new();
+    /// <summary>This driver's controller session (random, non-zero), carried by every command.</summary>
+    public ulong ControllerSession { get; } = NewSession();
     public MqttTopics Topics => _topics;
     /// <summary>The robot's retained status says "online" or "estop" (false after its last will fired).</summary>
     public bool RobotOnline => _robotOnline;
@@ -117,6 +125,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         var stop = _senderStop.Token;
         _sender = new Thread(() => SendLoop(stop)) { IsBackground = true, Name = "mqtt-send " + _topics.Prefix, Priority = ThreadPriority.AboveNormal };
         _sender.Start();
+        _commanded = false;
         _active = true;
         return ValueTask.CompletedTask;
     }
@@ -129,6 +138,39 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         _commands.Wake(); // the sender waits without the token (no registration to allocate)
         await Task.Run(() => _sender!.Join(TimeSpan.FromSeconds(5)), ct);
         _senderStop.Dispose();
+        if (_commanded) await SendSafeActionAsync(ct);
+    }
+
+    /// <summary>
+    /// Not real-time. The last command of an activation, published after the sender has stopped so nothing can
+    /// follow it: the robot's safe action ("fallback"), answering the newest state. Bounded to one second; a
+    /// broker that is down loses it (the robot falls back to its safe action on ttl anyway).
+    /// </summary>
+    private async Task SendSafeActionAsync(CancellationToken ct)
+    {
+        var spec = _spec!;
+        var state = new StateBuffer(spec.ObservationSpace.Dimension);
+        var safe = new CommandBuffer(spec.ActionSpace.Dimension) { Seq = _outgoing!.Seq + 1, Safety = SafetyDecision.Fallback };
+        spec.SafeAction.AsSpan().CopyTo(safe.Action);
+        var o = new CommandBuffer(safe.Action.Length);
+        OutgoingCommand.Prepare(safe, o, spec, _options.CommandTtl);
+        // _outgoing already holds the robot's numbering; a state read here holds the loop's.
+        o.StateSeq = _latest!.TryRead(state, long.MinValue) ? _sequencer!.ToRobotSeq(state.Seq) : _outgoing.StateSeq;
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer)) CommandJson.Write(json, o);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            if (!_connection.IsConnected) throw new InvalidOperationException("not connected");
+            await _connection.PublishAsync(_topics.Command, buffer.WrittenMemory, _options.Qos.Command, false, bounded.Token);
+            Counters.Inc(ref Counters._commandsSent);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Counters.Inc(ref Counters._commandsDropped);
+            _logger.LogWarning("mqtt driver: safe action on deactivate not sent: {Error}", e.Message);
+        }
     }
 
     public async ValueTask ShutdownAsync(CancellationToken ct)
@@ -165,21 +207,40 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     {
         if (!_active || _outgoing is null) return;
         var o = _outgoing;
+        _commanded = true;
         OutgoingCommand.Prepare(command, o, _spec!, _options.CommandTtl);
         o.StateSeq = _sequencer!.ToRobotSeq(o.StateSeq);
         var slot = _commands.ProducerSlot;
         slot.Json.ResetWrittenCount();
         _json.Reset(slot.Json);
-        CommandJson.Write(_json, o);
+        CommandJson.Write(_json, o, ControllerSession);
         _json.Flush();
         slot.Timestamp = _time.GetTimestamp();
         slot.TtlMs = o.TtlMs;
         _commands.Publish();
     }
 
-    /// <summary>Not real-time. Publishes an e-stop engage or release (retained, so late joiners see it).</summary>
-    public Task PublishEStopAsync(bool engage, string reason, CancellationToken ct) =>
-        _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(engage, reason)), _options.Qos.EStop, true, ct);
+    /// <summary>Not real-time. Publishes an e-stop engage (retained, so late joiners see it). A release goes through <see cref="PublishEStopResetAsync"/>.</summary>
+    public Task PublishEStopAsync(string reason, CancellationToken ct) =>
+        _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(true, reason)), _options.Qos.EStop, true, ct);
+
+    /// <summary>
+    /// Not real-time. One step of a reset (release, then re-arm) on <c>estop/reset</c>, never retained. The
+    /// broker drops it unless this client has the operator role. A re-arm also clears the retained engage.
+    /// </summary>
+    public async Task PublishEStopResetAsync(EStopAction step, string reason, CancellationToken ct)
+    {
+        await _connection.PublishAsync(_topics.EStopReset, EStopJson.SerializeReset(step, reason), _options.Qos.EStop, false, ct);
+        if (step == EStopAction.ReArm) await _connection.PublishAsync(_topics.EStop, ReadOnlyMemory<byte>.Empty, _options.Qos.EStop, true, ct);
+    }
+
+    private static ulong NewSession()
+    {
+        Span<byte> b = stackalloc byte[8];
+        ulong v;
+        do { System.Security.Cryptography.RandomNumberGenerator.Fill(b); v = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b); } while (v == 0);
+        return v;
+    }
 
     /// <summary>
     /// The sender thread (the mailbox's consumer): takes the newest command, publishes it and waits for the
@@ -236,6 +297,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         else if (topic == _topics.Spec) OnSpec(m.Payload);
         else if (topic == _topics.Status) OnStatus(m.Payload);
         else if (topic == _topics.EStop) OnEStop(m.Payload);
+        else if (topic == _topics.EStopReset) OnEStopReset(m);
     }
 
     private void OnState(in ReadOnlySequence<byte> payload)
@@ -249,7 +311,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
             return;
         }
         var verdict = _sequencer!.Accept(_staging.Seq, session, out long loopSeq, out long epoch);
-        if (verdict == SeqVerdict.Repeat) return; // QoS 1 redelivery, idle republish
+        if (verdict == SeqVerdict.Repeat) { Counters.Inc(ref Counters._statesRepeated); return; } // QoS 1 redelivery, idle republish
         if (verdict is SeqVerdict.OutOfOrder or SeqVerdict.TooFarAhead)
         {
             if (verdict == SeqVerdict.TooFarAhead) Counters.Inc(ref Counters._seqTooFarAhead);
@@ -312,6 +374,16 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         bool online = text.SequenceEqual("online"u8) || text.SequenceEqual("estop"u8);
         if (online != _robotOnline) _logger.LogInformation("mqtt driver: robot status {Status}", online ? "online" : "offline");
         _robotOnline = online;
+        // The robot is the safety authority: its status "estop" latches the runtime too, when it is news or
+        // when the runtime thinks the stop is over (released, or re-armed while the robot refused the re-arm);
+        // not while a reset is half done, which the robot's republished "estop" must not cancel.
+        bool estop = text.SequenceEqual("estop"u8);
+        if (estop && (!_robotEStop || _estop is { Stage: EStopStage.Released or EStopStage.ReArmed }))
+        {
+            _logger.LogWarning("mqtt driver: robot reports its e-stop engaged; latching");
+            _estop?.Engage("robot reports e-stop");
+        }
+        _robotEStop = estop;
     }
 
     private void OnEStop(in ReadOnlySequence<byte> payload)
@@ -330,8 +402,23 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         }
         else
         {
-            _logger.LogWarning("mqtt driver: e-stop release requested: {Reason}", m.Reason);
-            _estop?.RequestRelease(_time.GetTimestamp());
+            // Anyone may write this topic; a release is the operator's two steps on estop/reset.
+            long n = Interlocked.Increment(ref Counters._estopRefused);
+            if (n <= 10 || n % 100 == 0) _logger.LogWarning("mqtt driver: \"engage\":false on '{Topic}' ignored ({Count} so far); release on '{Reset}'", _topics.EStop, n, _topics.EStopReset);
         }
+    }
+
+    private void OnEStopReset(MqttApplicationMessage m)
+    {
+        Counters.Inc(ref Counters._estopMessages);
+        // A retained reset would replay on every reconnect; a reset is an act, not a state.
+        if (m.Retain || m.Payload.Length == 0) { Interlocked.Increment(ref Counters._estopRefused); return; }
+        if (!EStopJson.TryParseReset(m.Payload, out var step, out string reason))
+        {
+            _logger.LogWarning("mqtt driver: unreadable message on '{Topic}'; engaging (fail safe)", _topics.EStopReset);
+            _estop?.Engage("unreadable e-stop reset message");
+            return;
+        }
+        EStopReset.Apply(_estop, step, reason, _time, _logger, Counters, "mqtt driver");
     }
 }

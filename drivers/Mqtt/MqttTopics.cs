@@ -14,7 +14,9 @@ public sealed record MqttTopics(string Prefix)
     public string Command => Prefix + "/command";
     /// <summary>Anyone -> everyone, retained: e-stop engage/release (JSON).</summary>
     public string EStop => Prefix + "/estop";
-    /// <summary>Retained, robot: "online" / "offline" (the robot's last will).</summary>
+    /// <summary>Operator -> everyone, never retained: the two steps of an e-stop reset (JSON). The broker's ACL lets only the operator role write it.</summary>
+    public string EStopReset => Prefix + "/estop/reset";
+    /// <summary>Retained, robot: "online" / "estop" / "offline" (the robot's last will).</summary>
     public string Status => Prefix + "/status";
     /// <summary>Retained, runtime: "online" / "offline" (the runtime's last will).</summary>
     public string ControllerStatus => Prefix + "/controller/status";

@@ -25,7 +25,7 @@ public static class StateJson
         {
             return ParseCore(payload, dst, ref session);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException) // invalid UTF-8 in a string: DecoderFallbackException
         {
             return StateRejection.Malformed;
         }

@@ -19,8 +19,11 @@ public sealed record ReconnectOptions
     public int BreakerMinimumThroughput { get; init; } = 60;
     public TimeSpan BreakerSamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
-    /// <summary>Seed of the backoff jitter (reproducible reconnect timing in tests).</summary>
-    public int JitterSeed { get; init; } = 1;
+    /// <summary>
+    /// Seed of the backoff jitter for reproducible reconnect timing in tests; null (the default) draws it from
+    /// the OS's random source, so a fleet of robots that lost the same broker does not retry in lock-step.
+    /// </summary>
+    public int? JitterSeed { get; init; }
 
     public ReconnectOptions Validate()
     {

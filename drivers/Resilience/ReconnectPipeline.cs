@@ -15,7 +15,7 @@ public static class ReconnectPipeline
     public static ResiliencePipeline Create(ReconnectOptions options, TimeProvider time, ILogger logger, string what)
     {
         options.Validate();
-        var jitter = new Random(options.JitterSeed);
+        Func<double> jitter = options.JitterSeed is int seed ? new Random(seed).NextDouble : Random.Shared.NextDouble;
         // Cancellation of the caller's token means shutdown: never retried. Any other cancellation (a client
         // library's own connect timeout surfaces as TaskCanceledException) is a failed attempt like any other.
         static ValueTask<bool> Failed(Outcome<object> outcome, ResilienceContext context) =>
@@ -30,7 +30,7 @@ public static class ReconnectPipeline
                 UseJitter = true,
                 Delay = options.InitialDelay,
                 MaxDelay = options.MaxDelay,
-                Randomizer = jitter.NextDouble,
+                Randomizer = jitter,
                 OnRetry = args =>
                 {
                     logger.LogInformation("{What}: connect attempt {Attempt} failed ({Error}); next in {DelayMs:F0} ms",

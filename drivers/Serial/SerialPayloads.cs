@@ -85,19 +85,21 @@ public static class SerialPayloads
         return true;
     }
 
-    public static int WriteEStop(Span<byte> dst, bool engage, string reason)
+    /// <summary>ESTOP payload: the action byte (0 release request, 1 engage, 2 re-arm), then the reason (UTF-8, at most 200 bytes; dropped when longer).</summary>
+    public static int WriteEStop(Span<byte> dst, EStopAction action, string reason)
     {
-        dst[0] = engage ? (byte)1 : (byte)0;
+        dst[0] = (byte)action;
         int max = Math.Min(dst.Length - 1, 200);
         int n = Encoding.UTF8.GetByteCount(reason) <= max ? Encoding.UTF8.GetBytes(reason, dst[1..]) : 0;
         return 1 + n;
     }
 
-    public static bool ReadEStop(ReadOnlySpan<byte> src, out bool engage, out string reason)
+    /// <summary>False when empty, the action byte is above 2 or the reason is longer than 200 bytes.</summary>
+    public static bool ReadEStop(ReadOnlySpan<byte> src, out EStopAction action, out string reason)
     {
-        engage = true; reason = "";
-        if (src.Length < 1 || src[0] > 1) return false;
-        engage = src[0] == 1;
+        action = EStopAction.Engage; reason = "";
+        if (src.Length < 1 || src[0] > (byte)EStopAction.ReArm || src.Length > 201) return false;
+        action = (EStopAction)src[0];
         reason = Encoding.UTF8.GetString(src[1..]);
         return true;
     }

@@ -84,10 +84,30 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DeactivateAsync(CancellationToken ct)
+    /// <summary>
+    /// Not real-time. The last command of an activation is the robot's safe action ("fallback", answering the
+    /// newest state), handed to the writer thread, which gets up to 200 ms to put it on the wire.
+    /// </summary>
+    public async ValueTask DeactivateAsync(CancellationToken ct)
     {
+        if (!_active) return;
+        if (_outgoing is { Seq: > 0 } last && _spec is { } spec && _link.IsOpen)
+        {
+            var safe = new CommandBuffer(spec.ActionSpace.Dimension) { Seq = last.Seq + 1, StateSeq = last.StateSeq, Safety = SafetyDecision.Fallback };
+            spec.SafeAction.AsSpan().CopyTo(safe.Action);
+            var state = new StateBuffer(spec.ObservationSpace.Dimension);
+            bool read = _latest!.TryRead(state, long.MinValue);
+            byte[] payload = new byte[SerialPayloads.CommandLength(safe.Action.Length)];
+            var o = new CommandBuffer(safe.Action.Length);
+            OutgoingCommand.Prepare(safe, o, spec, _options.CommandTtl);
+            // last already holds the robot's numbering; a state read here holds the loop's.
+            o.StateSeq = read ? _sequencer!.ToRobotSeq(state.Seq) : last.StateSeq;
+            SerialPayloads.WriteCommand(payload, o);
+            _active = false;   // no Write after this one
+            _link.PostLatest(Serial.FrameType.Command, payload, o.TtlMs);
+            for (int i = 0; i < 200 && _link.LatestPending; i++) await Task.Delay(1, ct);
+        }
         _active = false;
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask ShutdownAsync(CancellationToken ct)
@@ -130,13 +150,18 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         _link.PostLatest(Serial.FrameType.Command, payload, o.TtlMs);
     }
 
-    /// <summary>Not real-time. Sends an e-stop engage or release to the robot.</summary>
-    public void SendEStop(bool engage, string reason)
+    /// <summary>
+    /// Not real-time. Sends an e-stop engage, or one step of a reset (release, then re-arm), to the robot; a
+    /// reset step applies to the runtime's own latch too (the serial link is point to point: whoever holds
+    /// the runtime's end is the operator at the machine).
+    /// </summary>
+    public void SendEStop(EStopAction action, string reason)
     {
         Span<byte> payload = stackalloc byte[256];
-        int n = SerialPayloads.WriteEStop(payload, engage, reason);
+        int n = SerialPayloads.WriteEStop(payload, action, reason);
         if (!_link.PostControl(Serial.FrameType.EStop, payload[..n]))
             _logger.LogError("serial driver: control queue full; e-stop frame not queued");
+        if (action != EStopAction.Engage) EStopReset.Apply(_estop, action, reason, _time, _logger, Counters, "serial driver");
     }
 
     private void OnFrame(FrameType type, uint seq, ReadOnlySpan<byte> payload)
@@ -146,7 +171,18 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
             case Serial.FrameType.State: OnState(payload); break;
             case Serial.FrameType.Spec: OnSpec(payload); break;
             case Serial.FrameType.Heartbeat:
-                if (payload.Length == 1 && payload[0] <= (byte)LinkStatus.Offline) _robotStatus = (LinkStatus)payload[0];
+                if (payload.Length == 1 && payload[0] <= (byte)LinkStatus.Offline)
+                {
+                    var status = (LinkStatus)payload[0];
+                    // The robot is the safety authority: its heartbeat turning to "e-stop engaged" latches us
+                    // (on the change only, so a heartbeat sent just before a re-arm cannot re-latch after it).
+                    if (status == LinkStatus.EStopEngaged && _robotStatus != LinkStatus.EStopEngaged)
+                    {
+                        _logger.LogWarning("serial driver: robot reports its e-stop engaged; latching");
+                        _estop?.Engage("robot reports e-stop");
+                    }
+                    _robotStatus = status;
+                }
                 else Counters.Inc(ref Counters._framesDropped);
                 break;
             case Serial.FrameType.EStop: OnEStop(payload); break;
@@ -172,7 +208,7 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         if (why == StateRejection.None)
         {
             verdict = _sequencer!.Accept(seq, session, out loopSeq, out epoch);
-            if (verdict == SeqVerdict.Repeat) return; // a repeat of the state we hold
+            if (verdict == SeqVerdict.Repeat) { Counters.Inc(ref Counters._statesRepeated); return; } // a repeat of the state we hold
             if (verdict == SeqVerdict.TooFarAhead) Counters.Inc(ref Counters._seqTooFarAhead);
             why = StateValidator.Of(verdict);
         }
@@ -217,20 +253,22 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
     private void OnEStop(ReadOnlySpan<byte> payload)
     {
         Counters.Inc(ref Counters._estopMessages);
-        if (!SerialPayloads.ReadEStop(payload, out bool engage, out string reason))
+        if (!SerialPayloads.ReadEStop(payload, out var action, out string reason))
         {
-            engage = true; // fail safe
+            action = EStopAction.Engage; // fail safe
             reason = "unreadable e-stop frame";
         }
-        if (engage)
+        if (action == EStopAction.Engage)
         {
             _logger.LogWarning("serial driver: e-stop engaged by the robot: {Reason}", reason);
             _estop?.Engage(reason);
         }
         else
         {
-            _logger.LogWarning("serial driver: e-stop release requested by the robot: {Reason}", reason);
-            _estop?.RequestRelease(_time.GetTimestamp());
+            // The robot's local reset (its key switch) released the robot; the runtime's latch still needs
+            // the operator's reset through the runtime (SendEStop / robotics estop), never the wire alone.
+            Counters.Inc(ref Counters._estopRefused);
+            _logger.LogWarning("serial driver: the robot reports a local e-stop {Step} ({Reason}); the runtime stays latched until its own reset", action, reason);
         }
     }
 }

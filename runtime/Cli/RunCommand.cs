@@ -14,7 +14,9 @@ namespace Robotics.Runtime.Cli;
 /// drives a robot through a <see cref="RobotSession"/> with the controller the model's kind gets, behind the
 /// safety gate, and prints each episode's return over the robot's steps, answered states, delays, plan time and
 /// gate counts. A missing, invalid, unknown-kind or mismatched model is a one-line error (exit 2) before the
-/// robot is activated, so it receives no command.
+/// robot is activated, so it receives no command. With <c>--deployment FILE</c> (safety/Envelope) the robot's
+/// spec (id, safe action, action box) and the model's SHA-256 are checked against that trusted file, and a
+/// mismatch is refused the same way.
 /// </summary>
 public static class RunCommand
 {
@@ -24,40 +26,61 @@ public static class RunCommand
     public static Command Create(RobotConnect connect, TimeProvider time, TextWriter output, ControllerRegistry? registry = null)
     {
         var options = new SessionCliOptions(5, "episodes to run");
+        var deployment = new Option<string?>("--deployment") { Description = "trusted deployment envelope (JSON: robot_id, safe_action, action_low/high, model_sha256); the robot's spec must agree" };
         var cmd = new Command("run", "Drive a robot with the controller a model's card asks for (ensemble MPC, ...) behind the safety gate.");
         options.AddTo(cmd);
+        cmd.Options.Add(deployment);
         cmd.SetAction((parse, ct) =>
         {
             SessionOptions o = options.Read(parse);
             CliApp.Require(o.Episodes >= 1, $"--episodes must be >= 1, got {o.Episodes}");
-            return RunAsync(o, connect, time, output, registry ?? ControllerRegistry.CreateDefault(), ct);
+            Safety.Envelope.DeploymentEnvelope? envelope = null;
+            if (parse.GetValue(deployment) is { } file)
+            {
+                try { envelope = Safety.Envelope.DeploymentEnvelope.Load(file); }
+                catch (ArgumentException e) { throw new UsageException("--deployment: " + e.Message); }
+            }
+            return RunAsync(o, connect, time, output, registry ?? ControllerRegistry.CreateDefault(), ct, envelope);
         });
         return cmd;
     }
 
     /// <summary>Not real-time. The verb's work; usage problems throw <see cref="UsageException"/> before the robot is activated.</summary>
     public static async Task<int> RunAsync(SessionOptions o, RobotConnect connect, TimeProvider time, TextWriter output,
-                                           ControllerRegistry registry, CancellationToken ct)
+                                           ControllerRegistry registry, CancellationToken ct, Safety.Envelope.DeploymentEnvelope? envelope = null)
     {
         // Warnings go to stderr: CUDA requested but unavailable, an unknown task, and every safety audit event (gate decision != ok).
         using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(c => c.SingleLine = true));
         var services = new SessionServices { Connect = connect, Time = time, Logger = logs.CreateLogger("robotics.run"), Registry = registry };
+        try { envelope?.CheckModel(o.ModelPath); }
+        catch (Exception e) when (e is Safety.Envelope.EnvelopeMismatchException or IOException) { throw new UsageException(e.Message); }
         await using RobotSession session = await OpenAsync(o, services, ct).ConfigureAwait(false);
+        // The robot's spec is not trusted: it must agree with the deployment before the first command.
+        try { envelope?.Check(session.Spec!); }
+        catch (Safety.Envelope.EnvelopeMismatchException e) { throw new UsageException(e.Message); }
         Deployment d = session.Deployment!;
         output.WriteLine(session.Describe() + $" on {d.Controller switch { Controllers.EnsembleMpc.EnsembleMpcController m => m.Provider, _ => "cpu" }}");
         await session.ActivateAsync(ct).ConfigureAwait(false);
         var episodes = new List<SessionEpisode>();
         long firstId = session.NextEpisodeId;   // a second --record into a folder continues its numbering
-        for (int ep = 0; ep < o.Episodes; ep++)
+        try
         {
-            SessionEpisode e = await session.RunEpisodeAsync(firstId + ep, ct).ConfigureAwait(false);
-            episodes.Add(e);
-            output.WriteLine(SessionReport.EpisodeLine(e));
-            if (d.Gate.ActiveChecks != Safety.SafetyChecks.None) output.WriteLine($"  safety: {e.Safety}");
+            for (int ep = 0; ep < o.Episodes; ep++)
+            {
+                SessionEpisode e = await session.RunEpisodeAsync(firstId + ep, ct).ConfigureAwait(false);
+                episodes.Add(e);
+                output.WriteLine(SessionReport.EpisodeLine(e));
+                if (d.Gate.ActiveChecks != Safety.SafetyChecks.None) output.WriteLine($"  safety: {e.Safety}");
+            }
+            output.WriteLine(SessionReport.MeanLine(episodes));
         }
-        output.WriteLine(SessionReport.MeanLine(episodes));
-        if (session.RecordDirectory is { } dir) output.WriteLine($"recorded to {dir}");
-        if (session.Driver is Robotics.Drivers.Common.IDriverDiagnostics diag) output.WriteLine($"driver: {diag.Counters}");
+        finally
+        {
+            // Also when a signal or a controller that keeps failing ends the run: what the loop did instead of planning.
+            output.WriteLine(SessionReport.LoopLine(d.Loop.Counters));
+            if (session.RecordDirectory is { } dir) output.WriteLine($"recorded to {dir}");
+            if (session.Driver is Robotics.Drivers.Common.IDriverDiagnostics diag) output.WriteLine($"driver: {diag.Counters}");
+        }
         return CliApp.ExitOk;
     }
 

@@ -3,9 +3,9 @@ using Robotics.Core.Robots;
 namespace Robotics.Safety.Checks;
 
 /// <summary>
-/// Check 2: while the latch is engaged only the safe action goes out. Release needs both an explicit
-/// release request (<see cref="EStopLatch.RequestRelease"/>) and a state that arrived after the request,
-/// so a release never acts on a state observed before the operator decided to release.
+/// Check 2: while the latch is engaged only the safe action goes out. Release needs the two explicit steps
+/// (<see cref="EStopLatch.RequestRelease"/>, then <see cref="EStopLatch.ReArm"/>) and a state that arrived
+/// after the re-arm, so a release never acts on a state observed before the operator decided to release.
 /// </summary>
 public sealed class EStopCheck(EStopLatch latch) : CheckCounter(SafetyCheck.EStop)
 {

@@ -1,14 +1,25 @@
 using Robotics.Core.Robots;
+using Robotics.Drivers.Common;
 
 namespace Robotics.Sim.Serve;
 
 /// <summary>What a virtual robot hears from its transport. Called on the transport's receive thread; must not block.</summary>
 public interface IRobotServerHandler
 {
-    /// <summary>A well-formed command; <paramref name="command"/> is only valid during the call.</summary>
-    void OnCommand(CommandBuffer command);
+    /// <summary>Whether the robot's e-stop is latched (the transport announces it in its status / heartbeat).</summary>
+    bool EStopEngaged { get; }
 
-    void OnEStop(bool engage, string reason);
+    /// <summary>
+    /// A well-formed command from controller session <paramref name="session"/> (0: unidentified, e.g. serial or
+    /// a stock client); <paramref name="command"/> is only valid during the call.
+    /// </summary>
+    void OnCommand(CommandBuffer command, ulong session);
+
+    /// <summary>An engage (anyone), or a step of a reset, which the transport passes on only from the operator role.</summary>
+    void OnEStop(EStopAction action, string reason);
+
+    /// <summary>The controller announced a clean shutdown: its lease ends now.</summary>
+    void OnControllerOffline();
 }
 
 /// <summary>The robot side of a wire protocol: publishes spec, states and status; delivers commands and e-stops.</summary>
@@ -26,7 +37,10 @@ public interface IRobotServerTransport : IAsyncDisposable
     ValueTask PublishStatusAsync(bool estopEngaged, CancellationToken ct);
 
     /// <summary>The robot's own e-stop (a button on the robot): tells the runtime (retained e-stop topic / e-stop frame).</summary>
-    ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct);
+    ValueTask PublishEStopAsync(string reason, CancellationToken ct);
+
+    /// <summary>After a re-arm: removes a retained engage so a reconnecting runtime or robot does not re-latch on it.</summary>
+    ValueTask ClearEStopAsync(CancellationToken ct);
 
     /// <summary>Clean stop: retained "offline" / an Offline heartbeat.</summary>
     Task StopAsync(CancellationToken ct);

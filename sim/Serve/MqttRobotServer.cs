@@ -29,8 +29,10 @@ public sealed record MqttRobotServerOptions
 }
 
 /// <summary>
-/// Publishes spec (retained), state and status (retained, last will "offline"); hears commands and
-/// e-stops. Malformed commands are counted and ignored (the robot keeps its last command until its ttl).
+/// Publishes spec (retained), state and status (retained, last will "offline"); hears commands (with their
+/// controller session), e-stop engages, the operator's reset steps on <c>estop/reset</c> (never a retained
+/// one: a reset is an act, not a state) and the controller's clean shutdown. Malformed commands are counted and
+/// ignored (the robot keeps its last command until its ttl); an unreadable e-stop or reset message engages.
 /// </summary>
 public sealed class MqttRobotServer : IRobotServerTransport
 {
@@ -45,8 +47,8 @@ public sealed class MqttRobotServer : IRobotServerTransport
     private IRobotServerHandler? _handler;
     private CommandBuffer? _command;
     private byte[] _specPayload = [];
-    private volatile bool _estop;
     private long? _session;
+    private long _refusedReleases;
 
     public MqttRobotServer(MqttRobotServerOptions options, TimeProvider time, ILogger logger)
     {
@@ -71,6 +73,8 @@ public sealed class MqttRobotServer : IRobotServerTransport
         _connection = new MqttConnection(connection, OnMessage, AnnounceAsync, Counters, _time, _logger);
         _connection.Subscribe(_topics.Command, _options.Qos.Command);
         _connection.Subscribe(_topics.EStop, _options.Qos.EStop);
+        _connection.Subscribe(_topics.EStopReset, _options.Qos.EStop);
+        _connection.Subscribe(_topics.ControllerStatus, _options.Qos.Status);
         await _connection.ConnectAsync(ct);
     }
 
@@ -91,16 +95,22 @@ public sealed class MqttRobotServer : IRobotServerTransport
 
     public async ValueTask PublishStatusAsync(bool estopEngaged, CancellationToken ct)
     {
-        _estop = estopEngaged;
         if (_connection is not { IsConnected: true }) return;
-        try { await AnnounceStatusAsync(_connection, ct); }
+        try { await PublishStatusAsync(_connection, estopEngaged, ct); }
         catch (Exception e) when (e is not OperationCanceledException) { _logger.LogDebug("virtual robot: status not published: {Error}", e.Message); }
     }
 
-    public async ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct)
+    public async ValueTask PublishEStopAsync(string reason, CancellationToken ct)
     {
         if (_connection is not { IsConnected: true }) return;
-        await _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(engage, reason)), _options.Qos.EStop, true, ct);
+        await _connection.PublishAsync(_topics.EStop, EStopJson.Serialize(new EStopMessage(true, reason)), _options.Qos.EStop, true, ct);
+    }
+
+    public async ValueTask ClearEStopAsync(CancellationToken ct)
+    {
+        if (_connection is not { IsConnected: true }) return;
+        try { await _connection.PublishAsync(_topics.EStop, ReadOnlyMemory<byte>.Empty, _options.Qos.EStop, true, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { _logger.LogDebug("virtual robot: retained e-stop not cleared: {Error}", e.Message); }
     }
 
     public async Task StopAsync(CancellationToken ct)
@@ -122,14 +132,16 @@ public sealed class MqttRobotServer : IRobotServerTransport
         await AnnounceStatusAsync(c, ct);
     }
 
-    private Task AnnounceStatusAsync(MqttConnection c, CancellationToken ct) =>
-        c.PublishAsync(_topics.Status, _estop ? "estop"u8.ToArray() : "online"u8.ToArray(), _options.Qos.Status, true, ct);
+    private Task AnnounceStatusAsync(MqttConnection c, CancellationToken ct) => PublishStatusAsync(c, _handler!.EStopEngaged, ct);
+
+    private Task PublishStatusAsync(MqttConnection c, bool estop, CancellationToken ct) =>
+        c.PublishAsync(_topics.Status, estop ? "estop"u8.ToArray() : "online"u8.ToArray(), _options.Qos.Status, true, ct);
 
     private void OnMessage(MqttApplicationMessage m)
     {
         if (m.Topic == _topics.Command)
         {
-            if (CommandJson.TryParse(m.Payload, _command!)) _handler!.OnCommand(_command!);
+            if (CommandJson.TryParse(m.Payload, _command!, out ulong session)) _handler!.OnCommand(_command!, session);
             else
             {
                 long n = Counters.RecordCommandRejected();
@@ -139,8 +151,27 @@ public sealed class MqttRobotServer : IRobotServerTransport
         else if (m.Topic == _topics.EStop && m.Payload.Length > 0)
         {
             Counters.RecordEStopMessage();
-            if (EStopJson.TryParse(m.Payload, out var e)) _handler!.OnEStop(e.Engage, e.Reason);
-            else _handler!.OnEStop(true, "unreadable e-stop message");
+            if (!EStopJson.TryParse(m.Payload, out var e)) _handler!.OnEStop(EStopAction.Engage, "unreadable e-stop message");
+            else if (e.Engage) _handler!.OnEStop(EStopAction.Engage, e.Reason);
+            else
+            {
+                // Anyone may write this topic: a release is the operator's two steps on estop/reset.
+                long n = Interlocked.Increment(ref _refusedReleases);
+                Counters.RecordEStopRefused();
+                if (n <= 3 || n % 100 == 0) _logger.LogWarning("virtual robot: \"engage\":false on '{Topic}' ignored; release on '{Reset}'", _topics.EStop, _topics.EStopReset);
+            }
+        }
+        else if (m.Topic == _topics.EStopReset)
+        {
+            Counters.RecordEStopMessage();
+            if (m.Retain || m.Payload.Length == 0) { Counters.RecordEStopRefused(); return; }
+            if (EStopJson.TryParseReset(m.Payload, out var step, out string reason)) _handler!.OnEStop(step, reason);
+            else _handler!.OnEStop(EStopAction.Engage, "unreadable e-stop reset message");
+        }
+        else if (m.Topic == _topics.ControllerStatus && m.Payload.Length > 0 && !m.Retain)
+        {
+            var text = m.Payload.IsSingleSegment ? m.Payload.FirstSpan : m.Payload.ToArray();
+            if (text.SequenceEqual("offline"u8)) _handler!.OnControllerOffline();
         }
     }
 }

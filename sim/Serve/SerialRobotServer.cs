@@ -7,7 +7,8 @@ namespace Robotics.Sim.Serve;
 
 /// <summary>
 /// The robot side of the serial protocol: sends its spec at start and on every spec request, states
-/// through the link's latest-wins slot, and its e-stop state in heartbeats; hears commands and e-stops.
+/// through the link's latest-wins slot, and its e-stop state in heartbeats; hears commands and e-stops
+/// (engage, and the two reset steps: the link is point to point, its far end is the operator's station).
 /// </summary>
 public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider time, ILogger logger) : IRobotServerTransport
 {
@@ -35,6 +36,7 @@ public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider ti
         _session = SendSession ? Session ?? RobotSession.FromStartTime(time) : null;
         _statePayload = new byte[SerialPayloads.StateLength(spec.ObservationSpace.Dimension, withSession: true)];
         _link = new SerialLink(options, OnFrame, Counters, time, logger);
+        _link.Status = handler.EStopEngaged ? LinkStatus.EStopEngaged : LinkStatus.Online; // a latch kept across a restart
         await _link.OpenAsync(ct);
         _link.PostControl(FrameType.Spec, _spec);
     }
@@ -53,13 +55,16 @@ public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider ti
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask PublishEStopAsync(bool engage, string reason, CancellationToken ct)
+    public ValueTask PublishEStopAsync(string reason, CancellationToken ct)
     {
         var payload = new byte[256];
-        int n = SerialPayloads.WriteEStop(payload, engage, reason);
+        int n = SerialPayloads.WriteEStop(payload, EStopAction.Engage, reason);
         _link!.PostControl(FrameType.EStop, payload.AsSpan(0, n));
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Serial has no retained messages: the heartbeat carries the latch.</summary>
+    public ValueTask ClearEStopAsync(CancellationToken ct) => ValueTask.CompletedTask;
 
     public Task StopAsync(CancellationToken ct)
     {
@@ -90,12 +95,13 @@ public sealed class SerialRobotServer(SerialLinkOptions options, TimeProvider ti
                 long last = Interlocked.Read(ref _lastStateSeq);
                 _command!.StateSeq = last - (int)((uint)last - (uint)_command.StateSeq);
                 _command.Seq = seq;
-                _handler!.OnCommand(_command);
+                _handler!.OnCommand(_command, 0); // point to point: one controller, no session on the wire
                 break;
             case FrameType.EStop:
                 Counters.RecordEStopMessage();
-                if (SerialPayloads.ReadEStop(payload, out bool engage, out string reason)) _handler!.OnEStop(engage, reason);
-                else _handler!.OnEStop(true, "unreadable e-stop frame");
+                // Point to point: the runtime's end of the cable is the operator's station, so reset steps count.
+                if (SerialPayloads.ReadEStop(payload, out var action, out string reason)) _handler!.OnEStop(action, reason);
+                else _handler!.OnEStop(EStopAction.Engage, "unreadable e-stop frame");
                 break;
         }
     }

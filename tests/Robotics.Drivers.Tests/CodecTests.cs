@@ -227,4 +227,17 @@ public class CodecTests
         Assert.True(SerialPayloads.ReadCommand(buf.AsSpan(0, n), c2));
         Assert.Equal((9L, 200, SafetyDecision.Vetoed, -1.75f), (c2.StateSeq, c2.TtlMs, c2.Safety, c2.Action[0]));
     }
+
+    [Fact]
+    public void JsonParsers_RejectInvalidUtf8InAString_InsteadOfThrowing()
+    {
+        // Found by WireFuzzTests: a reason with invalid UTF-8 threw out of the e-stop parser, so the robot lost the
+        // message instead of engaging on it.
+        byte[] bad = [.. "{\"engage\":true,\"reason\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        Assert.False(EStopJson.TryParse(new ReadOnlySequence<byte>(bad), out _));
+        byte[] badStep = [.. "{\"step\":\"re"u8, 0xFF, .. "arm\"}"u8];
+        Assert.False(EStopJson.TryParseReset(new ReadOnlySequence<byte>(badStep), out _, out _));
+        byte[] badSafety = [.. "{\"seq\":1,\"action\":[1],\"ttl_ms\":5,\"safety\":\"o"u8, 0xC3, .. "\"}"u8];
+        Assert.False(CommandJson.TryParse(new ReadOnlySequence<byte>(badSafety), new CommandBuffer(1)));
+    }
 }

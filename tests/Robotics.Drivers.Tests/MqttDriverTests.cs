@@ -118,7 +118,7 @@ public class MqttDriverTests
         Assert.Contains("robots/r7/status online", watched);
         Assert.Contains("robots/r7/controller/status online", watched);
         Assert.Matches("robots/r7/state \\{\"seq\":\\d+,\"t\":", watched);
-        Assert.Matches("robots/r7/command \\{\"seq\":\\d+,\"state_seq\":\\d+,\"action\":\\[1\\],\"ttl_ms\":500,\"safety\":\"ok\"\\}", watched);
+        Assert.Matches("robots/r7/command \\{\"seq\":\\d+,\"state_seq\":\\d+,\"action\":\\[1\\],\"ttl_ms\":500,\"safety\":\"ok\",\"session\":\\d+\\}", watched);
 
         MqttCli.Pub(mosquitto.Port, "robots/r7/estop", """{"engage":true,"reason":"operator"}""", retain: true);
         await Eventually(() => robot.Robot.EStopEngaged && latch.IsEngaged, cts.Token);
@@ -130,10 +130,15 @@ public class MqttDriverTests
             ["-h", "127.0.0.1", "-p", mosquitto.Port.ToString(), "-i", "status-reader", "-t", "robots/r7/status", "-C", "1", "-W", "5"], TimeSpan.FromSeconds(10));
         Assert.Equal("estop", status.Trim());
 
+        // "engage":false on the engage topic releases nothing (anyone may write it); the reset is two steps on estop/reset.
         MqttCli.Pub(mosquitto.Port, "robots/r7/estop", """{"engage":false,"reason":"cleared"}""", retain: true);
-        await Eventually(() => !robot.Robot.EStopEngaged && latch.TryGetReleaseRequest(out _), cts.Token);
+        await Eventually(() => driver.Counters.EStopRefused >= 1, cts.Token);
+        Assert.True(robot.Robot.EStopEngaged && latch.IsEngaged);
+        MqttCli.Pub(mosquitto.Port, "robots/r7/estop/reset", """{"step":"release","reason":"checked"}""");
+        await Eventually(() => latch.Stage == EStopStage.ReleaseRequested && robot.Robot.EStopStage == EStopStage.ReleaseRequested, cts.Token);
+        MqttCli.Pub(mosquitto.Port, "robots/r7/estop/reset", """{"step":"rearm","reason":"checked"}""");
+        await Eventually(() => !robot.Robot.EStopEngaged && latch.Stage == EStopStage.ReArmed, cts.Token);
         Assert.True(latch.IsEngaged, "the runtime's latch clears only when the gate completes the release on a fresh state");
-        Assert.Equal(2, driver.Counters.EStopMessages);
     }
 
     [Fact]

@@ -18,7 +18,10 @@ public class MqttSecurityTests
         using var mosquitto = new MosquittoProcess(
             $"allow_anonymous false\npassword_file {passwords}\ncafile {certs.CaFile}\ncertfile {certs.CertFile}\nkeyfile {certs.KeyFile}");
 
-        string uri = $"mqtts://robot:s3cret@127.0.0.1:{mosquitto.Port}/sec?ca={certs.CaFile}";
+        string secret = Path.Combine(certs.Dir, "robot.password"), wrong = Path.Combine(certs.Dir, "wrong.password");
+        File.WriteAllText(secret, "s3cret\n");
+        File.WriteAllText(wrong, "wrong\n");
+        string uri = $"mqtts://robot@127.0.0.1:{mosquitto.Port}/sec?ca={certs.CaFile}&password_file={secret}";
         var parsed = RobotUri.ParseMqtt(uri);
         Assert.True(parsed.Connection.Tls.Enabled);
         var server = new MqttRobotServer(new MqttRobotServerOptions { RobotId = "sec", Connection = parsed.Connection with { Reconnect = RobotHost.QuickReconnect } },
@@ -40,8 +43,8 @@ public class MqttSecurityTests
             // The same broker with a wrong password, or without trusting its CA, never gets a session.
             foreach (var bad in new[]
                      {
-                         $"mqtts://robot:wrong@127.0.0.1:{mosquitto.Port}/sec?ca={certs.CaFile}",
-                         $"mqtts://robot:s3cret@127.0.0.1:{mosquitto.Port}/sec",
+                         $"mqtts://robot@127.0.0.1:{mosquitto.Port}/sec?ca={certs.CaFile}&password_file={wrong}",
+                         $"mqtts://robot@127.0.0.1:{mosquitto.Port}/sec?password_file={secret}",
                      })
             {
                 var o = RobotUri.ParseMqtt(bad);

@@ -9,14 +9,44 @@ public class RobotUriTests
     [Fact]
     public void Mqtt_ParsesHostPortIdAndOptions()
     {
-        var o = RobotUri.ParseMqtt("mqtt://alice:s%40cret@10.1.2.3:1884/r1?prefix=lab/{id}&qos=1&ttl_ms=150&v=3.1.1");
-        Assert.Equal(("10.1.2.3", 1884, "alice", "s@cret"), (o.Connection.Host, o.Connection.Port, o.Connection.Username, o.Connection.Password));
+        string secret = Path.GetTempFileName();
+        File.WriteAllText(secret, "s@cret\n");
+        var o = RobotUri.ParseMqtt($"mqtts://alice@10.1.2.3:1884/r1?prefix=lab/{{id}}&qos=1&ttl_ms=150&v=3.1.1&password_file={secret}&max_packet=4096");
+        File.Delete(secret);
+        Assert.Equal(("10.1.2.3", 1884, "alice", 4096), (o.Connection.Host, o.Connection.Port, o.Connection.Username, o.Connection.MaxPacketSize));
+        Assert.True(o.Connection.Password!.AppearsIn("s@cret"));
+        Assert.Equal("***", o.Connection.Password.ToString());
+        Assert.DoesNotContain("s@cret", o.ToString()); // options records print the secret as ***
         Assert.Equal("r1", o.RobotId);
         Assert.Equal("lab/r1/state", o.Topics.State);
         Assert.Equal(MqttQualityOfServiceLevel.AtLeastOnce, o.Qos.Command);
         Assert.Equal(TimeSpan.FromMilliseconds(150), o.CommandTtl);
         Assert.Equal(MqttProtocolVersion.V311, o.Connection.ProtocolVersion);
-        Assert.False(o.Connection.Tls.Enabled);
+        Assert.True(o.Connection.Tls.Enabled);
+    }
+
+    [Fact]
+    public void Mqtt_PasswordInTheAddress_IsRefusedWithoutEchoingIt()
+    {
+        var e = Assert.Throws<FormatException>(() => RobotUri.ParseMqtt("mqtt://alice:hunter2-secret@10.1.2.3/r1?qos=9"));
+        Assert.Contains("password_file", e.Message);
+        Assert.DoesNotContain("hunter2-secret", e.Message);
+        Assert.Contains("alice:***@", e.Message);
+    }
+
+    [Fact]
+    public void Mqtt_PasswordOverPlaintext_IsRefusedOffLoopback_UnlessTheLabFlagIsGiven()
+    {
+        string secret = Path.GetTempFileName();
+        File.WriteAllText(secret, "pw");
+        try
+        {
+            var e = Assert.Throws<FormatException>(() => RobotUri.ParseMqtt($"mqtt://alice@10.1.2.3/r1?password_file={secret}"));
+            Assert.Contains("without TLS", e.Message);
+            Assert.True(RobotUri.ParseMqtt($"mqtt://alice@10.1.2.3/r1?password_file={secret}&plaintext_password=allow").Connection.AllowPlaintextPassword);
+            Assert.NotNull(RobotUri.ParseMqtt($"mqtt://alice@127.0.0.1/r1?password_file={secret}").Connection.Password);
+        }
+        finally { File.Delete(secret); }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Robotics.Core.Robots;
 using Robotics.Core.Spaces;
+using Robotics.Drivers.Common;
 using Robotics.Drivers.Serial;
 using Robotics.Drivers.Diagnostics;
 using Robotics.Drivers.Tests.Fixtures;
@@ -127,14 +128,19 @@ public class SerialDriverTests
         var spec = await driver.ConfigureAsync(cts.Token);
         await driver.ActivateAsync(cts.Token);
 
-        driver.SendEStop(true, "operator");
+        driver.SendEStop(EStopAction.Engage, "operator");
         await MqttDriverTests.Eventually(() => robot.Robot.EStopEngaged && driver.RobotStatus == LinkStatus.EStopEngaged, cts.Token);
+        // The robot is the safety authority: its heartbeat reporting the stop latches the runtime too.
+        await MqttDriverTests.Eventually(() => latch.IsEngaged, cts.Token);
         long before = robot.Robot.EStopSteps;
         await TestLoop.RunEpisodeAsync(driver, spec, _ => 2f, 10, cts.Token, afterSeq: robot.Robot.StateSeq);
         Assert.True(robot.Robot.EStopSteps > before);
-        driver.SendEStop(false, "cleared");
-        await MqttDriverTests.Eventually(() => !robot.Robot.EStopEngaged, cts.Token);
-        Assert.False(latch.IsEngaged); // the runtime's own latch was never engaged: it sent the stop, the robot did not
+        driver.SendEStop(EStopAction.Release, "step 1");
+        await Task.Delay(300, cts.Token);
+        Assert.True(robot.Robot.EStopEngaged, "a release request alone never restarts motion");
+        driver.SendEStop(EStopAction.ReArm, "step 2");
+        await MqttDriverTests.Eventually(() => !robot.Robot.EStopEngaged && latch.Stage == EStopStage.ReArmed, cts.Token);
+        Assert.True(latch.TryCompleteRelease(TimeProvider.System.GetTimestamp() + 1)); // what the gate does on the next state
 
         // Now the robot's own button: its e-stop frame engages the runtime's latch.
         await robot.Robot.PressEStopAsync("button", cts.Token);

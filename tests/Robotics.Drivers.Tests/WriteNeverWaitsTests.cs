@@ -159,7 +159,7 @@ public class WriteNeverWaitsTests
         await MqttDriverTests.Eventually(() => device.Count(FrameType.Heartbeat) >= 1, cts.Token); // the first goes at once
         await Task.Delay(50, cts.Token); // let the writer park on its 10 s heartbeat wait
 
-        driver.SendEStop(true, "operator");
+        driver.SendEStop(Robotics.Drivers.Common.EStopAction.Engage, "operator");
         await MqttDriverTests.Eventually(() => device.Count(FrameType.EStop) == 1, cts.Token);
 
         // Woken by the post, not by the heartbeat timeout (10 s away): no second heartbeat came first.

@@ -46,6 +46,7 @@ public class EStopTests
         h.Tick(Obs(), [1f]);                     // arrives now
         h.Time.Advance(TimeSpan.FromMilliseconds(10));
         h.EStop.RequestRelease(h.Time.GetTimestamp());
+        Assert.True(h.EStop.ReArm(h.Time.GetTimestamp()));
         var held = h.Tick(Obs(), [1f], fresh: false);
         Assert.Equal(SafetyDecision.EStop, held.Safety);
         Assert.Equal([0f], held.Action);
@@ -82,8 +83,48 @@ public class EStopTests
         Assert.False(latch.TryCompleteRelease(200));
         Assert.True(latch.IsEngaged);
         latch.RequestRelease(300);
+        Assert.False(latch.TryCompleteRelease(400)); // requested, not re-armed
+        Assert.True(latch.ReArm(300));
         Assert.False(latch.TryCompleteRelease(300)); // strictly newer required
         Assert.True(latch.TryCompleteRelease(301));
         Assert.False(latch.IsEngaged);
+    }
+
+    [Fact]
+    public void Latch_NeedsRequestThenReArm_AndARequestExpiresAfterItsWindow()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var latch = new EStopLatch(time, TimeSpan.FromSeconds(5));
+        latch.Engage("a");
+        Assert.False(latch.ReArm(time.GetTimestamp()));           // re-arm without a request
+        latch.RequestRelease(time.GetTimestamp());
+        Assert.Equal(EStopStage.ReleaseRequested, latch.Stage);
+        Assert.False(latch.TryCompleteRelease(time.GetTimestamp() + 1)); // step 1 alone releases nothing
+        time.Advance(TimeSpan.FromSeconds(6));
+        Assert.False(latch.ReArm(time.GetTimestamp()));           // expired
+        Assert.Equal(EStopStage.Engaged, latch.Stage);
+        latch.RequestRelease(time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.True(latch.ReArm(time.GetTimestamp()));
+        Assert.True(latch.TryCompleteRelease(time.GetTimestamp() + 1));
+        Assert.Equal(EStopStage.Released, latch.Stage);
+    }
+
+    [Fact]
+    public void Latch_WithAFile_StartsEngagedAfterARestart_UntilReArmed()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"estop-{Guid.NewGuid():N}");
+        try
+        {
+            new EStopLatch(persistFile: file).Engage("pressed before power loss");
+            var restarted = new EStopLatch(persistFile: file);
+            Assert.True(restarted.IsEngaged);
+            Assert.Contains("pressed before power loss", restarted.Reason);
+            restarted.RequestRelease(10);
+            Assert.True(restarted.ReArm(11));
+            Assert.False(File.Exists(file));
+            Assert.False(new EStopLatch(persistFile: file).IsEngaged);
+        }
+        finally { File.Delete(file); }
     }
 }

@@ -87,7 +87,7 @@ public class GatePropertyTests
         {
             h.Time.Advance(TimeSpan.FromMilliseconds(step.AdvanceMs));
             if (step.EStopEvent == 1) h.EStop.Engage("property");
-            if (step.EStopEvent == 2) h.EStop.RequestRelease(h.Time.GetTimestamp());
+            if (step.EStopEvent == 2) { h.EStop.RequestRelease(h.Time.GetTimestamp()); h.EStop.ReArm(h.Time.GetTimestamp()); }
             bool stoppedBefore = h.EStop.IsEngaged;
             float[] obs = step.ObsKind switch
             {

@@ -47,6 +47,7 @@ public class QueuedAuditTests
         h.Time.Advance(TimeSpan.FromMilliseconds(100));
         await WaitUntil(() => h.Log.CheckEvents(SafetyCheck.EStop).Any());
         h.EStop.RequestRelease(h.Time.GetTimestamp());
+        h.EStop.ReArm(h.Time.GetTimestamp());
         h.Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(SafetyDecision.Ok, h.Tick(Obs(), [1f]).Safety);
         cts.Cancel();

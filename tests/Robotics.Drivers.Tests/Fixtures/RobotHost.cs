@@ -44,6 +44,13 @@ internal sealed class RobotHost : IAsyncDisposable
         return Start(transport, id, lockstep, period, seed, logger);
     }
 
+    /// <summary>A robot with its own connection (credentials) and options (ttl cap, latch file, ...), pendulum unless the options say otherwise.</summary>
+    public static RobotHost Mqtt(MqttConnectionOptions connection, VirtualRobotOptions options, ILogger? logger = null)
+    {
+        var transport = new MqttRobotServer(new MqttRobotServerOptions { RobotId = options.RobotId, Connection = connection }, TimeProvider.System, logger ?? new ListLogger());
+        return Start(transport, options, logger);
+    }
+
     public static RobotHost Serial(string path, bool lockstep, SerialIo io = SerialIo.Auto, TimeSpan? period = null, int seed = 0)
     {
         var transport = new SerialRobotServer(new SerialLinkOptions { PortPath = path, Io = io, Reopen = QuickReconnect }, TimeProvider.System, new ListLogger());
@@ -53,7 +60,12 @@ internal sealed class RobotHost : IAsyncDisposable
     private static RobotHost Start(IRobotServerTransport transport, string id, bool lockstep, TimeSpan? period, int seed, ILogger? logger)
     {
         var options = new VirtualRobotOptions { EnvId = "pendulum", RobotId = id, Lockstep = lockstep, Period = period, Seed = seed };
-        var robot = new VirtualRobot(EnvironmentRegistry.Create("pendulum", seed), options, transport, TimeProvider.System, logger ?? new ListLogger());
+        return Start(transport, options, logger);
+    }
+
+    private static RobotHost Start(IRobotServerTransport transport, VirtualRobotOptions options, ILogger? logger)
+    {
+        var robot = new VirtualRobot(EnvironmentRegistry.Create(options.EnvId, options.Seed), options, transport, TimeProvider.System, logger ?? new ListLogger());
         return new RobotHost(robot, transport);
     }
 

@@ -40,4 +40,16 @@ internal static class TestLoop
         int up = angles.TakeLast(50).Count(a => MathF.Abs(a) < 0.3f);
         return new EpisodeRun(states, up, ended, last, angles);
     }
+
+    /// <summary>Answers every state with <paramref name="action"/>() until cancelled, across episodes (a controller that never gives up).</summary>
+    public static async Task DriveAsync(IRobotDriver driver, RobotSpec spec, Func<float> action, CancellationToken ct, int ttlMs = 500)
+    {
+        long last = long.MinValue;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+                last = (await RunEpisodeAsync(driver, spec, _ => action(), int.MaxValue, ct, last, ttlMs: ttlMs)).LastSeq;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
 }
