@@ -13,17 +13,24 @@ public static class Hyparquet
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>Reads files or directories; the result's "files" array holds name, schema, metadata and rows.</summary>
-    public static JsonDocument Read(params string[] paths)
+    public static JsonDocument Read(params string[] paths) => JsonDocument.Parse(RunNode("read-parquet.mjs", "hyparquet", paths));
+
+    /// <summary>
+    /// Runs tests/js/<paramref name="script"/> under node with <paramref name="args"/> and returns its stdout; fails (never
+    /// skips) when node or the npm package <paramref name="package"/> is missing or the script exits non-zero.
+    /// Other independent checks (onnxruntime-node) use it too.
+    /// </summary>
+    public static string RunNode(string script, string package, params string[] args)
     {
         string jsDir = Path.Combine(RepoRoot, "tests", "js");
-        string script = Path.Combine(jsDir, "read-parquet.mjs");
-        Assert.True(File.Exists(script), $"missing {script}");
-        Assert.True(Directory.Exists(Path.Combine(jsDir, "node_modules", "hyparquet")),
-            "hyparquet is not installed: run `npm ci` in tests/js (needs Debian packages nodejs and npm)");
+        string path = Path.Combine(jsDir, script);
+        Assert.True(File.Exists(path), $"missing {path}");
+        Assert.True(Directory.Exists(Path.Combine(jsDir, "node_modules", package)),
+            $"{package} is not installed: run `npm ci` in tests/js (needs Debian packages nodejs and npm)");
 
         var psi = new ProcessStartInfo("node") { WorkingDirectory = jsDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (string p in paths) psi.ArgumentList.Add(p);
+        psi.ArgumentList.Add(path);
+        foreach (string a in args) psi.ArgumentList.Add(a);
         Process process;
         try
         {
@@ -39,8 +46,8 @@ public static class Hyparquet
             var stderr = process.StandardError.ReadToEndAsync();
             string stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"node read-parquet.mjs exited with {process.ExitCode}: {stderr.Result}");
-            return JsonDocument.Parse(stdout);
+            Assert.True(process.ExitCode == 0, $"node {script} exited with {process.ExitCode}: {stderr.Result}");
+            return stdout;
         }
     }
 
