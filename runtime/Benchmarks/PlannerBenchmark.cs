@@ -32,8 +32,8 @@ public sealed record PlannerBenchOptions
 
     public PlannerBenchOptions Validate()
     {
-        if (Config is not ("pets-full" or "pets-rt" or "tdmpc2-rt" or "tdmpc2-size1"))
-            throw new ArgumentException($"planner bench: config must be pets-full, pets-rt, tdmpc2-rt or tdmpc2-size1, got '{Config}'");
+        if (Config is not ("pets-full" or "pets-rt" or "tdmpc2-rt" or "tdmpc2-size1" or "mcts-cartpole" or "mcts-cartpole-rt"))
+            throw new ArgumentException($"planner bench: config must be pets-full, pets-rt, tdmpc2-rt, tdmpc2-size1, mcts-cartpole or mcts-cartpole-rt, got '{Config}'");
         if (Threads is < 1 or > 256) throw new ArgumentException($"planner bench: threads must be in [1, 256], got {Threads}");
         if (Plans < 0) throw new ArgumentException($"planner bench: plans must be >= 0, got {Plans}");
         return this;
@@ -67,6 +67,7 @@ public static class PlannerBenchmark
     {
         o.Validate();
         if (o.Config.StartsWith("tdmpc2", StringComparison.Ordinal)) return LatentPlannerBenchmark.Run(o, logger);
+        if (o.Config.StartsWith("mcts", StringComparison.Ordinal)) return MctsPlannerBenchmark.Run(o, logger);
         PlannerOptions popts = PlannerFor(o.Config);
         int iterations = popts is CemOptions c ? c.Iterations : ((MppiOptions)popts).Iterations;
         int plans = o.Plans > 0 ? o.Plans : o.Config == "pets-full" ? 10 : 50;
@@ -128,7 +129,7 @@ public static class PlannerBenchmark
         }
     }
 
-    private static ModelCard BenchCard(Robotics.Core.Robots.RobotSpec spec) => new()
+    internal static ModelCard BenchCard(Robotics.Core.Robots.RobotSpec spec) => new()
     {
         EnvId = spec.EnvId,
         ObservationSpace = new CardSpace(spec.ObservationSpace.Names, spec.ObservationSpace.Low, spec.ObservationSpace.High),

@@ -75,8 +75,8 @@ public static class BenchCommand
     {
         var cmd = new Command("planner", "Plan time of a PETS-sized planner on a random-weight 5 x (4-200-200-200-6) ensemble.");
         var json = JsonOption(); var threads = ThreadsOption();
-        var config = new Option<string>("--config") { Description = "pets-full (CEM 500x30, 5 iterations), pets-rt (MPPI 400x15, 1 iteration), tdmpc2-rt (latent MPPI 3 x 256, horizon 3, small model) or tdmpc2-size1 (same budget, size-1 model).", DefaultValueFactory = _ => "pets-rt" };
-        config.AcceptOnlyFromAmong("pets-full", "pets-rt", "tdmpc2-rt", "tdmpc2-size1");
+        var config = new Option<string>("--config") { Description = "pets-full (CEM 500x30, 5 iterations), pets-rt (MPPI 400x15, 1 iteration), tdmpc2-rt (latent MPPI 3 x 256, horizon 3, small model) or tdmpc2-size1 (same budget, size-1 model), mcts-cartpole (MCTS 32 simulations, 8 rollouts x 20) or mcts-cartpole-rt (16, 4 x 10).", DefaultValueFactory = _ => "pets-rt" };
+        config.AcceptOnlyFromAmong("pets-full", "pets-rt", "tdmpc2-rt", "tdmpc2-size1", "mcts-cartpole", "mcts-cartpole-rt");
         var provider = new Option<string>("--provider") { Description = "cpu or cuda (falls back to cpu with a log line).", DefaultValueFactory = _ => "cpu" };
         provider.AcceptOnlyFromAmong("cpu", "cuda", "auto");
         var fused = new Option<bool>("--fused") { Description = "Score with the fused rollout graph (one call per iteration).", DefaultValueFactory = _ => true };

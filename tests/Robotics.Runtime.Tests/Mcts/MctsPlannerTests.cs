@@ -137,6 +137,37 @@ public class MctsPlannerTests
         Assert.True(returns.Average() >= 300, $"returns {string.Join(", ", returns)}");
     }
 
+    [Theory]
+    // CartPole-v1's "solved" threshold is a mean return of 475; pendulum's issue threshold -200.
+    [InlineData("cartpole", 2, 32, 20, 8, 475)]
+    [InlineData("pendulum", 5, 32, 15, 4, -200)]
+    public void TrueDynamics_TenEpisodes_MeanReturnReachesTheThreshold(string id, int actions, int simulations, int horizon, int rollouts, double threshold)
+    {
+        var o = new MctsOptions { Simulations = simulations, Horizon = horizon, Rollouts = rollouts, DiscreteActions = actions };
+        IEnvironment env = id == "cartpole" ? new Cartpole(3) : new Pendulum(3);
+        ITaskDefinition task = id == "cartpole" ? Task : new PendulumTask();
+        IBatchedWorldModel model = id == "cartpole" ? new TrueCartpoleModel(o.MaxBatch) : new TruePendulumModel(o.MaxBatch);
+        var planner = new MctsPlanner(model, env.ActionSpace, new CostSettings().Build(task.Cost, env.ObservationSpace.Dimension, 1), o, new Random(1), task);
+        var obs = new float[env.ObservationSpace.Dimension];
+        var action = new float[1];
+        var returns = new List<double>();
+        for (int episode = 0; episode < 10; episode++)
+        {
+            env.Reset(null, obs);
+            planner.Reset();
+            double ret = 0;
+            for (bool done = false; !done;)
+            {
+                planner.Act(obs, action);
+                var r = env.Step(action, obs);
+                ret += r.Reward;
+                done = r.Done;
+            }
+            returns.Add(ret);
+        }
+        Assert.True(returns.Average() >= threshold, $"{id}: mean {returns.Average():F1} over [{string.Join(", ", returns.Select(x => x.ToString("F0")))}]");
+    }
+
     [Fact]
     public void Options_Validate_NamesTheBadSetting()
     {
