@@ -117,6 +117,9 @@ public sealed record ModelCard
             Require(!string.IsNullOrWhiteSpace(u.Method), "uncertainty.method is empty");
             Require(u.P99 >= 0 && double.IsFinite(u.P99), $"uncertainty.p99 must be finite and >= 0, got {u.P99}");
             Require(u.Max >= u.P99 && double.IsFinite(u.Max), $"uncertainty.max must be finite and >= uncertainty.p99, got {u.Max}");
+            if (u.Threshold is { } th) Require(th > 0 && double.IsFinite(th), $"uncertainty.threshold must be finite and > 0, got {th}");
+            if (u.TargetFalseVetoRate is { } r) Require(r > 0 && r < 1, $"uncertainty.target_false_veto_rate must be in (0, 1), got {r}");
+            Require(u.Threshold is null || !string.IsNullOrWhiteSpace(u.ThresholdMethod), "uncertainty.threshold needs uncertainty.threshold_method");
         }
         if (TaskCost is { } t) Require(!string.IsNullOrWhiteSpace(t.Task), "task_cost.task is empty");
         if (Kind == ModelKinds.EnsembleDynamics)

@@ -8,11 +8,26 @@ public sealed record EnsembleSection(int Size, int Elites);
 
 /// <summary>
 /// Card section <c>uncertainty</c>: how the model's one-step uncertainty U(s, a) is computed and its
-/// calibration on held-out data. The safety gate vetoes when U exceeds <see cref="P99"/> x its factor.
+/// calibration on held-out data. The safety gate vetoes when U exceeds <see cref="VetoThreshold"/> x its
+/// factor: <see cref="Threshold"/> when the card has one (set by <see cref="ThresholdMethod"/> at
+/// <see cref="TargetFalseVetoRate"/>, see <see cref="ConformalThreshold"/>), else <see cref="P99"/> (older cards).
 /// </summary>
 public sealed record UncertaintyCalibration
 {
     public const string EnsembleDisagreement = "ensemble-disagreement";
+
+    /// <summary>The gate's threshold at factor 1: <see cref="Threshold"/>, else <see cref="P99"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public double VetoThreshold => Threshold ?? P99;
+    /// <summary>Veto threshold at factor 1, from <see cref="ThresholdMethod"/>; null on cards written before it existed.</summary>
+    public double? Threshold { get; init; }
+    /// <summary>How <see cref="Threshold"/> was set, e.g. "split-conformal".</summary>
+    public string? ThresholdMethod { get; init; }
+    /// <summary>The share of in-distribution transitions the threshold is meant to veto (e.g. 0.01).</summary>
+    public double? TargetFalseVetoRate { get; init; }
+    /// <summary>Held-out transitions the threshold was computed from.</summary>
+    public long? CalibrationTransitions { get; init; }
+    /// <summary>Where they came from (e.g. "validation split of the training data", or folders and digests).</summary>
+    public string? CalibrationData { get; init; }
 
     /// <summary>How U is computed, e.g. "ensemble-disagreement" (D in normalised output units).</summary>
     public string Method { get; init; } = EnsembleDisagreement;

@@ -24,6 +24,21 @@ public sealed record ModelFile(string Path, ModelCard Card)
         catch (InvalidDataException e) { throw new InvalidDataException($"model file '{path}': {e.Message}", e); }
     }
 
+    /// <summary>
+    /// Not real-time. Writes this file with <paramref name="card"/> (validated) in place of its card to
+    /// <paramref name="outPath"/> (may be this file), through a temporary file; graphs and other metadata are
+    /// copied unchanged. Returns the written file.
+    /// </summary>
+    public ModelFile WithCard(ModelCard card, string outPath)
+    {
+        card.Validate();
+        byte[] bytes = OnnxMetadataReader.WithEntry(File.ReadAllBytes(Path), ModelCard.MetadataKey, card.ToJson());
+        string tmp = outPath + ".tmp";
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, outPath, overwrite: true);
+        return new ModelFile(outPath, card);
+    }
+
     /// <summary>The file holding the graph for <paramref name="role"/>; throws when the card lists none.</summary>
     public string GraphPath(string role)
     {

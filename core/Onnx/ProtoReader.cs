@@ -10,6 +10,8 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> data)
     private int _pos;
 
     public readonly bool End => _pos >= _data.Length;
+    /// <summary>Bytes read so far (the offset of the next field).</summary>
+    public readonly int Position => _pos;
 
     public (int Field, int Wire) Tag()
     {

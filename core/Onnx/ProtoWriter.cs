@@ -49,6 +49,13 @@ internal sealed class ProtoWriter
         _buffer.Advance(value.Length);
     }
 
+    /// <summary>Copies already-encoded fields as they are.</summary>
+    public void Raw(ReadOnlySpan<byte> encoded)
+    {
+        encoded.CopyTo(_buffer.GetSpan(encoded.Length));
+        _buffer.Advance(encoded.Length);
+    }
+
     /// <summary>Writes a string field; proto2 omits nothing, so empty strings are written only when asked.</summary>
     public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
 

@@ -4,7 +4,7 @@ namespace Robotics.Safety.Checks;
 
 /// <summary>
 /// Options for <see cref="UncertaintyVetoCheck"/>. The veto enters when U(s, a) is above the model card's
-/// calibrated threshold (card section uncertainty, <c>P99</c>) times <paramref name="ThresholdFactor"/>.
+/// calibrated threshold (card section uncertainty: <c>threshold</c>, or <c>p99</c> on older cards) times <paramref name="ThresholdFactor"/>.
 /// Hysteresis, so the veto does not chatter tick to tick: once it has fired, the threshold drops to
 /// <paramref name="ExitFraction"/> x the entry threshold (for the proposal and for every replacement) and the
 /// veto stays on for at least <paramref name="MinVetoTicks"/> consecutive decided ticks; it leaves on the first
@@ -23,14 +23,17 @@ public sealed record UncertaintyVetoOptions(double ThresholdFactor = 1.0, double
         return this;
     }
 
-    /// <summary>The entry threshold for <paramref name="predictor"/>; throws when it has no usable calibration.</summary>
+    /// <summary>
+    /// The entry threshold for <paramref name="predictor"/>: its card's calibrated threshold (or p99 on older
+    /// cards) x the factor; throws when it has no usable calibration.
+    /// </summary>
     public float ThresholdFor(ISafetyPredictor predictor)
     {
-        double p99 = predictor.Calibration?.P99 ?? double.NaN;
-        if (!(p99 > 0) || !double.IsFinite(p99))
+        double t = predictor.Calibration?.VetoThreshold ?? double.NaN;
+        if (!(t > 0) || !double.IsFinite(t))
             throw new ArgumentException(
-                $"safety uncertainty veto: {predictor.Description} has uncertainty p99 {p99}; a calibrated threshold > 0 is required");
-        return (float)(p99 * ThresholdFactor);
+                $"safety uncertainty veto: {predictor.Description} has uncertainty p99 {t}; a calibrated threshold > 0 is required");
+        return (float)(t * ThresholdFactor);
     }
 }
 

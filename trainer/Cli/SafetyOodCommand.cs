@@ -29,10 +29,17 @@ public static class SafetyOodCommand
         var layers = new Option<int>("--layers") { Description = "Hidden layers.", DefaultValueFactory = _ => d.Ensemble.HiddenLayers };
         var seed = new Option<int>("--seed") { Description = "Seed for data, training and probes.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "Torch threads.", DefaultValueFactory = _ => d.Ensemble.Threads };
+        var compare = new Option<string?>("--compare-measures")
+        {
+            Description = "Instead: compare uncertainty measures on these robots (comma-separated, 'all' = pendulum, cartpole-swingup, reacher2d); " +
+                          "--transitions, --states (probe transitions per set) and --seeds apply.",
+        };
+        var oodFrom = new Option<double>("--ood-from") { Description = "For --compare-measures: OOD velocities start at this fraction of the bound (band 0.25 wide).", DefaultValueFactory = _ => 0.75 };
+        var seeds = new Option<string>("--seeds") { Description = "Seeds for --compare-measures, comma-separated.", DefaultValueFactory = _ => "0" };
         var output = new Option<string>("--out") { Description = "Where to write the model (.onnx).", DefaultValueFactory = _ => "runs/safety-ood/model.onnx" };
 
         var command = new Command("safety-ood", "Measure the safety gate's veto rate out of and in the training distribution (pendulum).");
-        foreach (Option o in new Option[] { transitions, states, actions, factors, epochs, members, elites, hidden, layers, seed, threads, output })
+        foreach (Option o in new Option[] { transitions, states, actions, factors, epochs, members, elites, hidden, layers, seed, threads, output, compare, seeds, oodFrom })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -56,6 +63,9 @@ public static class SafetyOodCommand
                 }.Validate();
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
+            string? robots = parse.GetValue(compare);
+            if (robots is not null)
+                return CompareMeasures(robots, ParseFactors(parse.GetValue(seeds)!).Select(v => (int)v).ToArray(), options, parse.GetValue(oodFrom));
             return Run(options, outPath);
         });
         return command;
@@ -77,6 +87,27 @@ public static class SafetyOodCommand
                          Rate(row.OutOfDistribution), Rate(row.InDistribution), row.MeetsCriterion ? "[green]met[/]" : "[red]not met[/]");
         AnsiConsole.Write(table);
         return result.Rows.Any(r => r.MeetsCriterion) ? CliApp.ExitOk : CliApp.ExitFailure;
+    }
+
+    private static int CompareMeasures(string robots, int[] seeds, SafetyOodOptions options, double oodFrom)
+    {
+        string[] ids = robots == "all" ? ["pendulum", "cartpole-swingup", "reacher2d"] : robots.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (string id in ids)
+            CliApp.Require(Robotics.Sim.Environments.EnvironmentRegistry.Exists(id), $"--compare-measures: unknown robot '{id}'");
+        var rows = new List<MeasureRow>();
+        Console.WriteLine("robot,seed,measure,threshold,false_veto_rate,ood_veto_rate");
+        foreach (string id in ids)
+            foreach (int s in seeds)
+                foreach (var r in DisagreementMeasureStudy.Run(id, s, options.TrainTransitions, options.ProbeStates, options.Ensemble, oodFrom: oodFrom))
+                {
+                    rows.Add(r);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Robot},{r.Seed},{r.Measure},{r.Threshold:G4},{r.FalseVetoRate:F4},{r.OodVetoRate:F4}"));
+                }
+        Console.WriteLine("mean over seeds:");
+        foreach (var g in rows.GroupBy(r => (r.Robot, r.Measure)))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {g.Key.Robot,-17} {g.Key.Measure,-22} false veto {g.Average(r => r.FalseVetoRate):P2}  OOD vetoed {g.Average(r => r.OodVetoRate):P2}"));
+        return CliApp.ExitOk;
     }
 
     private static string Rate(Robotics.Safety.Diagnostics.VetoRate r) =>

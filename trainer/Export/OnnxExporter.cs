@@ -57,7 +57,7 @@ public static class OnnxExporter
                 ["hidden_layers"] = model.HiddenLayers,
             },
             TrainerVersion = TrainerVersion,
-            Uncertainty = new UncertaintyCalibration { P99 = model.DisagreementP99, Max = model.DisagreementMax },
+            Uncertainty = model.Calibration ?? new UncertaintyCalibration { P99 = model.DisagreementP99, Max = model.DisagreementMax },
             TaskCost = TaskLibrary.TryGet(inputs.EnvId, out var task)
                 ? new TaskCostSection(task.Id) { Parameters = new(task.Parameters) }
                 : null,

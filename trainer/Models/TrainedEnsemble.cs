@@ -1,3 +1,4 @@
+using Robotics.Core.Models;
 using Robotics.Trainer.Algorithms;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,13 +73,24 @@ public sealed class TrainedEnsemble : IDisposable
             disagreement.data<float>().ToArray());
     }
 
+    /// <summary>
+    /// The card's uncertainty section from the validation split: the split-conformal threshold at
+    /// <see cref="ConformalThreshold.DefaultFalseVetoRate"/> when the split is large enough, else p99 only.
+    /// </summary>
+    public UncertaintyCalibration? Calibration { get; private set; }
+
     /// <summary>Sets the disagreement statistics from predictions on held-out rows (the validation split).</summary>
     internal void CalibrateDisagreement(float[] obs, float[] actions, int n)
     {
         float[] d = Predict(obs, actions, n).Disagreement;
-        Array.Sort(d);
-        DisagreementP99 = Percentile(d, 0.99);
-        DisagreementMax = d[^1];
+        float[] sorted = (float[])d.Clone();
+        Array.Sort(sorted);
+        DisagreementP99 = Percentile(sorted, 0.99);
+        DisagreementMax = sorted[^1];
+        double rate = ConformalThreshold.DefaultFalseVetoRate;
+        Calibration = n >= ConformalThreshold.MinScores(rate) && d.All(float.IsFinite)
+            ? ConformalThreshold.Calibrate(d, rate, $"validation split of the training data ({n} transitions)")
+            : new UncertaintyCalibration { P99 = DisagreementP99, Max = DisagreementMax };
     }
 
     /// <summary>Linear-interpolated quantile of sorted values (numpy's default).</summary>

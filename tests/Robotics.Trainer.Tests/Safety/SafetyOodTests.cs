@@ -35,7 +35,7 @@ public class SafetyOodTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal(3, result.Rows.Count);
             foreach (var row in result.Rows)
             {
-                Assert.Equal((float)(result.Card.Uncertainty!.P99 * row.Factor), row.Threshold, 5);
+                Assert.Equal((float)(result.Card.Uncertainty!.VetoThreshold * row.Factor), row.Threshold, 5);
                 Assert.Equal(1200, row.OutOfDistribution.Samples);
                 Assert.True(row.OutOfDistribution.Rate >= 0.95, $"factor {row.Factor}: OOD {row.OutOfDistribution}");
             }
