@@ -173,4 +173,29 @@ public class ControlPlaneSecurityTests(ITestOutputHelper output)
         // The runtime's own window is longer, so it re-armed on that message; the robot's "estop" latches it again.
         await MqttDriverTests.Eventually(() => latch.Stage == EStopStage.Engaged, cts.Token);
     }
+
+    [Fact]
+    public async Task ShippedTlsListener_NeedsTheCaAClientCertificateAndThePassword()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        using var broker = new ShippedBroker(tls: true);
+        string Tls(string role, string id, bool cert = true) =>
+            $"mqtts://{role}@127.0.0.1:{broker.TlsPort}/{id}?ca={broker.CaFile}&password_file={broker.PasswordFile(role)}" +
+            (cert ? $"&cert={broker.Dir}/tls/clients/{role}.pem&key={broker.Dir}/tls/clients/{role}.key" : "");
+        var robotConnection = RobotUri.ParseMqtt(Tls("robot", "tls1")).Connection with { Reconnect = RobotHost.QuickReconnect };
+        await using var robot = RobotHost.Mqtt(robotConnection, Pendulum("tls1") with { Lockstep = true, Period = null });
+        await using (var driver = new MqttRobotDriver(RobotUri.ParseMqtt(Tls("controller", "tls1")) with { ConfigureTimeout = TimeSpan.FromSeconds(20) }))
+        {
+            var spec = await driver.ConfigureAsync(cts.Token);
+            await driver.ActivateAsync(cts.Token);
+            Assert.Equal(10, (await TestLoop.RunEpisodeAsync(driver, spec, _ => 0.3f, 10, cts.Token)).States);
+        }
+        // Without a client certificate, or without trusting the private CA, there is no session.
+        foreach (string bad in new[] { Tls("controller", "tls1", cert: false), Tls("controller", "tls1").Replace($"ca={broker.CaFile}&", "") })
+        {
+            await using var driver = new MqttRobotDriver(RobotUri.ParseMqtt(bad) with { ConfigureTimeout = TimeSpan.FromSeconds(2) });
+            var e = await Assert.ThrowsAsync<TimeoutException>(async () => await driver.ConfigureAsync(cts.Token));
+            Assert.Contains("not reachable", e.Message);
+        }
+    }
 }
