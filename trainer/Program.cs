@@ -11,4 +11,5 @@ root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.CreateTdMpc2());
 root.Subcommands.Add(Robotics.Trainer.Cli.EvaluateCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.TdMpc2Command.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.PlotCommand.Create());
 return CliApp.Run(root, args);

@@ -72,23 +72,29 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
             }
 
             // The runtime's deployment session over the robot this loop owns (pass-through gate: PETS must explore).
-            await using var session = RobotSession.Attach(new SessionOptions
+            SessionOptions SessionFor(float explorationBonus) => new()
             {
                 ModelPath = modelPath, Robot = "sim:" + o.EnvId, Realtime = false, MaxEpisodeSteps = env.MaxEpisodeSteps,
                 Gate = GateKind.PassThrough, Seed = o.Seed * 1000 + it,
                 Controller = new ControllerOptions
                 {
-                    Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda, ExplorationBonus = o.ExplorationBonus },
+                    Planner = o.Planner, Budget = o.Budget, Costs = new CostSettings { UncertaintyLambda = o.UncertaintyLambda, ExplorationBonus = explorationBonus },
                     Threads = o.PlannerThreads, Provider = ProviderPreference.Cpu,
                 },
-            }, new SessionServices { Time = time }, robot, spec);
+            };
+            await using var session = RobotSession.Attach(SessionFor(o.ExplorationBonus), new SessionServices { Time = time }, robot, spec);
             Deployment deployment = session.Build();
+            // Evaluation measures the task, so it plans without the exploration bonus (its own controller then).
+            await using var evalSession = o.ExplorationBonus > 0
+                ? RobotSession.Attach(SessionFor(0f), new SessionServices { Time = time }, robot, spec)
+                : null;
+            Deployment evalDeployment = evalSession?.Build() ?? deployment;
             double collectReturn = 0;
             for (int k = 0; k < o.EpisodesPerIteration; k++)
                 collectReturn += (await session.RunEpisodeAsync(episodeId++, ct, sink).ConfigureAwait(false)).Report.Return;
             collectReturn /= o.EpisodesPerIteration;
 
-            var (evalReturns, planMedian, planP99) = await EvaluateAsync(deployment, o, loopOptions with { Record = false }, ct).ConfigureAwait(false);
+            var (evalReturns, planMedian, planP99) = await EvaluateAsync(evalDeployment, o, loopOptions with { Record = false }, ct).ConfigureAwait(false);
             double mean = evalReturns.Average();
             double std = Math.Sqrt(evalReturns.Sum(x => (x - mean) * (x - mean)) / evalReturns.Length);
             long envSteps = memory.Episodes.Sum(e => (long)e.Length);
