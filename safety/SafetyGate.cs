@@ -7,9 +7,14 @@
 //      RateLimit     max change per tick vs the last command sent  -> "clamped"
 //   5. ModelOutput   model predicts NaN/Inf -> veto; model throws  -> safe action ("fallback")
 //      StateLimits   predicted next state outside the safe set     -> veto
-//   6. UncertaintyVeto  D(s, a) > card p99 x factor                -> veto
-// A veto replaces the action with the planner candidate of lowest D that passes 4-6 (one batched
-// Predict; "vetoed"), else the safe action ("fallback"). The safe action is never rate-limited.
+//   6. UncertaintyVeto  D(s, a) > card p99 x factor                -> veto; hysteresis: once on, the
+//                    threshold is exit fraction x that and it stays on for at least min ticks
+// A veto replaces the action with (VetoFallbackOptions, each choice counted):
+//   a. the planner candidate of lowest D that passes 4-6 (one batched Predict)         -> "vetoed"
+//   b. else the last command that passed 5-6, re-predicted, for at most HoldTicks ticks -> "vetoed"
+//      (must pass model output and state limits; its uncertainty is waived for the hold)
+//   c. else the safe action                                                          -> "fallback"
+// The safe action is never rate-limited.
 // Every check that acts is counted and logged (event 6001; inline, or queued and drained off the loop);
 // the decision goes to CommandBuffer.Safety.
 using Microsoft.Extensions.Logging;
@@ -46,14 +51,19 @@ public sealed class SafetyGate : ICommandGate
     private readonly UncertaintyVetoCheck? _uncertainty;
     private readonly CheckCounter[] _checks;
     private readonly int _maxCandidates;
+    private readonly int _holdTicks;
 
     // Buffers allocated once: the action being decided, the last command sent, and model batches.
-    private readonly float[] _action, _lastSent;
+    private readonly float[] _action, _lastSent, _lastPassed;
     private readonly float[] _obsRows, _actRows, _nextRows, _disRows;
     private readonly bool _useModel;
 
-    private long _ticks;
+    private bool _hasLastPassed;
+    private int _holdsInRow;
+
+    private long _ticks, _hysteresisVetoes;
     private readonly long[] _byDecision = new long[5];
+    private readonly long[] _byVetoChoice = new long[VetoChoiceText.Count];
 
     private SafetyGate(RobotSpec spec, ISafetyPredictor? model, SafetyGateOptions o, EStopLatch estop, TimeProvider time, ILogger logger)
     {
@@ -66,6 +76,7 @@ public sealed class SafetyGate : ICommandGate
         _actDim = spec.ActionSpace.Dimension;
         _safeAction = (float[])spec.SafeAction.Clone();
         _maxCandidates = o.MaxCandidates;
+        _holdTicks = o.Fallback.HoldTicks;
         if (o.Audit.Mode == SafetyAuditMode.Queued) _auditQueue = new SafetyEventQueue(o.Audit.QueueCapacity);
         bool on(SafetyCheck c) => o.Enabled.Includes(c);
 
@@ -90,6 +101,7 @@ public sealed class SafetyGate : ICommandGate
 
         _action = new float[_actDim];
         _lastSent = (float[])_safeAction.Clone();
+        _lastPassed = new float[_actDim];
         int rows = Math.Max(1, _maxCandidates);
         _obsRows = new float[rows * _obsDim];
         _actRows = new float[rows * _actDim];
@@ -166,13 +178,22 @@ public sealed class SafetyGate : ICommandGate
         {
             if (!TryPredictRows(1, state.Obs, action, seq))
                 return SendSafe(command, SafetyDecision.Fallback, ModelFailure, seq, -1, float.NaN, float.NaN);
-            if (RowVetoed(0, out CheckCounter? check, out int dim, out float value, out float limit))
+            if (RowVetoed(0, proposal: true, out CheckCounter? check, out int dim, out float value, out float limit, out bool byHysteresis))
             {
-                decision = SelectCandidate(state.Obs, candidates) ? SafetyDecision.Vetoed : SafetyDecision.Fallback;
+                var choice = SelectCandidate(state.Obs, candidates) ? VetoChoice.Candidate
+                           : TryHold(state.Obs) ? VetoChoice.Hold : VetoChoice.SafeAction;
+                decision = choice == VetoChoice.SafeAction ? SafetyDecision.Fallback : SafetyDecision.Vetoed;
+                if (byHysteresis) Interlocked.Increment(ref _hysteresisVetoes);
+                Interlocked.Increment(ref _byVetoChoice[(int)choice]);
                 Report(check!, decision, seq, dim, value, limit);
-                if (decision == SafetyDecision.Fallback) return Send(command, _safeAction, decision);
+                if (choice == VetoChoice.SafeAction) return Send(command, _safeAction, decision);
+                if (choice == VetoChoice.Hold) { _holdsInRow++; return Send(command, action, decision); }
             }
+            // The command passed the model checks (as proposed or as a candidate): the one a hold repeats.
+            action.CopyTo(_lastPassed);
+            _hasLastPassed = true;
         }
+        _holdsInRow = 0;
         return Send(command, action, decision);
     }
 
@@ -185,7 +206,10 @@ public sealed class SafetyGate : ICommandGate
         if (_modelOutput is null) byCheck[(int)SafetyCheck.ModelOutput] = ModelFailure.Count;
         var byDecision = new long[_byDecision.Length];
         for (int i = 0; i < byDecision.Length; i++) byDecision[i] = Interlocked.Read(ref _byDecision[i]);
-        return new SafetyCounts(Interlocked.Read(ref _ticks), byCheck, byDecision, _auditQueue?.Dropped ?? 0);
+        var byChoice = new long[_byVetoChoice.Length];
+        for (int i = 0; i < byChoice.Length; i++) byChoice[i] = Interlocked.Read(ref _byVetoChoice[i]);
+        return new SafetyCounts(Interlocked.Read(ref _ticks), byCheck, byDecision, _auditQueue?.Dropped ?? 0,
+                                byChoice, Interlocked.Read(ref _hysteresisVetoes));
     }
 
     /// <summary>Not real-time. Zeroes every counter.</summary>
@@ -196,14 +220,20 @@ public sealed class SafetyGate : ICommandGate
         ModelFailure.ResetCount();
         Interlocked.Exchange(ref _ticks, 0);
         for (int i = 0; i < _byDecision.Length; i++) Interlocked.Exchange(ref _byDecision[i], 0);
+        for (int i = 0; i < _byVetoChoice.Length; i++) Interlocked.Exchange(ref _byVetoChoice[i], 0);
+        Interlocked.Exchange(ref _hysteresisVetoes, 0);
     }
 
     /// <summary>
     /// Not real-time. Sets the rate limit's reference to what the robot last received (the safe action
-    /// when omitted, e.g. at the start of an episode).
+    /// when omitted, e.g. at the start of an episode), turns the uncertainty veto's hysteresis off and
+    /// forgets the command a hold would repeat.
     /// </summary>
     public void Reset(ReadOnlySpan<float> lastSent = default)
     {
+        _uncertainty?.ResetHysteresis();
+        _hasLastPassed = false;
+        _holdsInRow = 0;
         if (lastSent.IsEmpty) _safeAction.CopyTo(_lastSent);
         else if (lastSent.Length == _actDim) lastSent.CopyTo(_lastSent);
         else throw new ArgumentException($"safety: last sent action has {lastSent.Length} values, expected {_actDim}");
@@ -260,12 +290,17 @@ public sealed class SafetyGate : ICommandGate
         }
     }
 
-    /// <summary>Hot path. Model checks on one predicted row; the first that vetoes, with its values.</summary>
-    private bool RowVetoed(int row, out CheckCounter? check, out int dim, out float value, out float limit)
+    /// <summary>
+    /// Hot path. Model checks on one predicted row; the first that vetoes, with its values. The
+    /// <paramref name="proposal"/> row advances the uncertainty veto's hysteresis; other rows are judged by
+    /// the threshold in force. <paramref name="waiveUncertainty"/>: only the hard checks (a hold).
+    /// </summary>
+    private bool RowVetoed(int row, bool proposal, out CheckCounter? check, out int dim, out float value, out float limit,
+                           out bool byHysteresis, bool waiveUncertainty = false)
     {
         ReadOnlySpan<float> next = _nextRows.AsSpan(row * _obsDim, _obsDim);
         float d = _disRows[row];
-        check = null; dim = -1; value = 0; limit = 0;
+        check = null; dim = -1; value = 0; limit = 0; byHysteresis = false;
         if (_modelOutput is not null && (dim = ModelOutputCheck.FindNonFinite(next, d)) >= 0)
         {
             check = _modelOutput; value = dim < _obsDim ? next[dim] : d; limit = float.NaN;
@@ -277,12 +312,29 @@ public sealed class SafetyGate : ICommandGate
             return true;
         }
         dim = -1;
-        if (_uncertainty is not null && _uncertainty.Vetoes(d))
+        if (_uncertainty is null || waiveUncertainty) return false;
+        if (proposal ? _uncertainty.VetoesProposal(d, out byHysteresis) : _uncertainty.Vetoes(d))
         {
-            check = _uncertainty; value = d; limit = _uncertainty.Threshold;
+            check = _uncertainty; value = d; limit = byHysteresis ? _uncertainty.ExitThreshold : _uncertainty.Threshold;
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Hot path. Puts the last command that passed into <see cref="_action"/> when a hold is allowed (fewer
+    /// than HoldTicks holds in a row), it survives the limits and the model's hard checks for this state.
+    /// </summary>
+    private bool TryHold(ReadOnlySpan<float> obs)
+    {
+        if (!_hasLastPassed || _holdsInRow >= _holdTicks) return false;
+        Span<float> row = _actRows.AsSpan(0, _actDim);
+        _lastPassed.CopyTo(row);
+        var ignored = SafetyDecision.Ok;
+        if (!Limit(row, 0, report: false, ref ignored) || !TryPredictRows(1, obs, default, seq: -1)) return false;
+        if (RowVetoed(0, proposal: false, out _, out _, out _, out _, out _, waiveUncertainty: true)) return false;
+        row.CopyTo(_action);
+        return true;
     }
 
     /// <summary>
@@ -305,7 +357,7 @@ public sealed class SafetyGate : ICommandGate
         float bestD = float.PositiveInfinity;
         for (int r = 0; r < n; r++)
         {
-            if (RowVetoed(r, out _, out _, out _, out _)) continue;
+            if (RowVetoed(r, proposal: false, out _, out _, out _, out _, out _)) continue;
             float d = _disRows[r];
             if (best < 0 || d < bestD) { best = r; bestD = d; }
         }

@@ -24,6 +24,8 @@ public sealed record SafetyGateOptions
     /// <summary>Null: no safe set, so no state-limit check.</summary>
     public StateLimitsOptions? StateLimits { get; init; }
     public UncertaintyVetoOptions Uncertainty { get; init; } = new();
+    /// <summary>What replaces a vetoed proposal: best candidate, a bounded hold, the safe action.</summary>
+    public VetoFallbackOptions Fallback { get; init; } = new();
     /// <summary>
     /// Most candidate actions evaluated on a veto (the planner's first ones, in its order of preference).
     /// Must not exceed the batch the model was prepared for.
@@ -46,6 +48,7 @@ public sealed record SafetyGateOptions
         RateLimit?.Validate(actDim);
         StateLimits?.Validate(obsDim);
         Uncertainty.Validate();
+        Fallback.Validate();
         Audit.Validate();
         if (model is not null)
         {

@@ -72,10 +72,11 @@ public sealed class EStopLatch
     /// <summary>Not real-time (writes the persistence file). Engages the stop and latches it; cancels any reset in progress.</summary>
     public void Engage(string reason)
     {
-        Volatile.Write(ref _reason, reason);
+        // The reason is what stopped the robot: a later report of the same stop (the robot's own status) keeps it.
+        if (_engaged == 0) Volatile.Write(ref _reason, reason);
         Interlocked.Increment(ref _epoch);
         _stage = StageNone;
-        if (_file is not null) WriteFile(_file, reason);
+        if (_file is not null) WriteFile(_file, Reason);
         if (Interlocked.Exchange(ref _engaged, 1) == 0) Engaged?.Invoke(reason);
     }
 

@@ -14,6 +14,7 @@ public static class TaskLibrary
         [PendulumTask.TaskId] = p => new PendulumTask(p),
         [CartpoleSwingupTask.TaskId] = p => new CartpoleSwingupTask(CartpoleSwingupCostParameters.From(p)),
         [Reacher2DTask.TaskId] = p => new Reacher2DTask(Reacher2DCostParameters.From(p)),
+        [CartpoleTask.TaskId] = p => new CartpoleTask(p),
     };
 
     private static readonly IReadOnlyDictionary<string, double> NoParameters = new Dictionary<string, double>();

@@ -48,6 +48,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private Thread? _sender;
     private volatile bool _active;
     private volatile bool _robotOnline;
+    private bool _commanded;   // a command was written since ActivateAsync
     private bool _shutdown;
 
     public MqttRobotDriver(MqttRobotDriverOptions options, TimeProvider? time = null, ILogger? logger = null, EStopLatch? estop = null)
@@ -123,6 +124,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         var stop = _senderStop.Token;
         _sender = new Thread(() => SendLoop(stop)) { IsBackground = true, Name = "mqtt-send " + _topics.Prefix, Priority = ThreadPriority.AboveNormal };
         _sender.Start();
+        _commanded = false;
         _active = true;
         return ValueTask.CompletedTask;
     }
@@ -135,6 +137,39 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         _commands.Wake(); // the sender waits without the token (no registration to allocate)
         await Task.Run(() => _sender!.Join(TimeSpan.FromSeconds(5)), ct);
         _senderStop.Dispose();
+        if (_commanded) await SendSafeActionAsync(ct);
+    }
+
+    /// <summary>
+    /// Not real-time. The last command of an activation, published after the sender has stopped so nothing can
+    /// follow it: the robot's safe action ("fallback"), answering the newest state. Bounded to one second; a
+    /// broker that is down loses it (the robot falls back to its safe action on ttl anyway).
+    /// </summary>
+    private async Task SendSafeActionAsync(CancellationToken ct)
+    {
+        var spec = _spec!;
+        var state = new StateBuffer(spec.ObservationSpace.Dimension);
+        var safe = new CommandBuffer(spec.ActionSpace.Dimension) { Seq = _outgoing!.Seq + 1, Safety = SafetyDecision.Fallback };
+        spec.SafeAction.AsSpan().CopyTo(safe.Action);
+        var o = new CommandBuffer(safe.Action.Length);
+        OutgoingCommand.Prepare(safe, o, spec, _options.CommandTtl);
+        // _outgoing already holds the robot's numbering; a state read here holds the loop's.
+        o.StateSeq = _latest!.TryRead(state, long.MinValue) ? _sequencer!.ToRobotSeq(state.Seq) : _outgoing.StateSeq;
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer)) CommandJson.Write(json, o);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            if (!_connection.IsConnected) throw new InvalidOperationException("not connected");
+            await _connection.PublishAsync(_topics.Command, buffer.WrittenMemory, _options.Qos.Command, false, bounded.Token);
+            Counters.Inc(ref Counters._commandsSent);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Counters.Inc(ref Counters._commandsDropped);
+            _logger.LogWarning("mqtt driver: safe action on deactivate not sent: {Error}", e.Message);
+        }
     }
 
     public async ValueTask ShutdownAsync(CancellationToken ct)
@@ -171,6 +206,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     {
         if (!_active || _outgoing is null) return;
         var o = _outgoing;
+        _commanded = true;
         OutgoingCommand.Prepare(command, o, _spec!, _options.CommandTtl);
         o.StateSeq = _sequencer!.ToRobotSeq(o.StateSeq);
         var slot = _commands.ProducerSlot;

@@ -106,7 +106,11 @@ public sealed class SerialLink : IDisposable
         _latest.Publish();
     }
 
+    /// <summary>True while a frame posted with <see cref="PostLatest"/> waits for the writer thread.</summary>
+    public bool LatestPending => _latest.HasFresh;
+
     /// <summary>Non-blocking (a short lock shared only with the writer's dequeue). Queues a control frame (spec, e-stop...); false when the ring is full.</summary>
+
     public bool PostControl(FrameType type, ReadOnlySpan<byte> payload)
     {
         lock (_gate)

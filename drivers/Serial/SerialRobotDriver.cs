@@ -84,10 +84,30 @@ public sealed class SerialRobotDriver : IRobotDriver, IDriverDiagnostics
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DeactivateAsync(CancellationToken ct)
+    /// <summary>
+    /// Not real-time. The last command of an activation is the robot's safe action ("fallback", answering the
+    /// newest state), handed to the writer thread, which gets up to 200 ms to put it on the wire.
+    /// </summary>
+    public async ValueTask DeactivateAsync(CancellationToken ct)
     {
+        if (!_active) return;
+        if (_outgoing is { Seq: > 0 } last && _spec is { } spec && _link.IsOpen)
+        {
+            var safe = new CommandBuffer(spec.ActionSpace.Dimension) { Seq = last.Seq + 1, StateSeq = last.StateSeq, Safety = SafetyDecision.Fallback };
+            spec.SafeAction.AsSpan().CopyTo(safe.Action);
+            var state = new StateBuffer(spec.ObservationSpace.Dimension);
+            bool read = _latest!.TryRead(state, long.MinValue);
+            byte[] payload = new byte[SerialPayloads.CommandLength(safe.Action.Length)];
+            var o = new CommandBuffer(safe.Action.Length);
+            OutgoingCommand.Prepare(safe, o, spec, _options.CommandTtl);
+            // last already holds the robot's numbering; a state read here holds the loop's.
+            o.StateSeq = read ? _sequencer!.ToRobotSeq(state.Seq) : last.StateSeq;
+            SerialPayloads.WriteCommand(payload, o);
+            _active = false;   // no Write after this one
+            _link.PostLatest(Serial.FrameType.Command, payload, o.TtlMs);
+            for (int i = 0; i < 200 && _link.LatestPending; i++) await Task.Delay(1, ct);
+        }
         _active = false;
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask ShutdownAsync(CancellationToken ct)

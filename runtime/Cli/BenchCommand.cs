@@ -20,6 +20,7 @@ public static class BenchCommand
         bench.Subcommands.Add(LoopCmd());
         bench.Subcommands.Add(Planner());
         bench.Subcommands.Add(BenchLatencyCommand.Create());
+        bench.Subcommands.Add(PolicyCmd());
         return bench;
     }
 
@@ -103,6 +104,27 @@ public static class BenchCommand
                 .AddSimpleConsole(c => c.SingleLine = true)
                 .AddFilter(l => l >= LogLevel.Information));
             Print(PlannerBenchmark.Run(o, logs.CreateLogger("bench")), r.GetValue(json));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command PolicyCmd()
+    {
+        var cmd = new Command("policy", "Control tick of an MBPO-shaped policy deployment (2 x 256 policy, 5 x 4 x 200 ensemble as the gate's uncertainty veto): median/p99 and bytes per tick.");
+        var json = JsonOption();
+        var ticks = new Option<int>("--ticks") { Description = "Measured ticks.", DefaultValueFactory = _ => 5000 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the random weights and the pendulum.", DefaultValueFactory = _ => 0 };
+        cmd.Options.Add(json); cmd.Options.Add(ticks); cmd.Options.Add(seed);
+        cmd.SetAction(r =>
+        {
+            int n = r.GetValue(ticks);
+            CliApp.Require(n is >= 1 and <= 10_000_000, $"--ticks must be in [1, 1e7], got {n}");
+            using var logs = LoggerFactory.Create(b => b
+                .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(c => c.SingleLine = true)
+                .AddFilter(l => l >= LogLevel.Warning));
+            Print(PolicyBenchmark.Run(n, r.GetValue(seed), logs.CreateLogger("bench")), r.GetValue(json));
             return 0;
         });
         return cmd;

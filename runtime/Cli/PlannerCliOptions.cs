@@ -4,13 +4,14 @@ using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
+using Robotics.Runtime.Planning.Mcts;
 
 namespace Robotics.Runtime.Cli;
 
 /// <summary>The controller options every deploying verb accepts (run, serve-runtime, demo), defined and parsed once.</summary>
 public sealed class PlannerCliOptions
 {
-    private readonly Option<string> _planner = new("--planner") { Description = "cem | mppi | icem (ensemble MPC)", DefaultValueFactory = _ => "cem" };
+    private readonly Option<string> _planner = new("--planner") { Description = "cem | mppi | icem | mcts (ensemble MPC / tree search)", DefaultValueFactory = _ => "cem" };
     private readonly Option<int> _horizon;
     private readonly Option<int> _population;
     private readonly Option<int> _iterations;
@@ -18,6 +19,12 @@ public sealed class PlannerCliOptions
     private readonly Option<float> _lambda = new("--uncertainty-lambda") { Description = "planner cost weight on ensemble disagreement D", DefaultValueFactory = _ => 0f };
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime intra-op threads for the controller", DefaultValueFactory = _ => 2 };
     private readonly Option<string> _provider = new("--provider") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
+    private readonly Option<int> _search = new("--search") { Description = "mcts: simulations per step", DefaultValueFactory = _ => new MctsOptions().Simulations };
+    private readonly Option<int> _discreteActions = new("--discrete-actions") { Description = "mcts: values per action dimension, evenly spaced over the box (2 on cartpole = its pushes)", DefaultValueFactory = _ => new MctsOptions().DiscreteActions };
+    private readonly Option<int> _sampledActions = new("--sampled-actions") { Description = "mcts: sampled MCTS with K actions drawn per node (0 = the discrete grid)", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _rollouts = new("--rollouts") { Description = "mcts: random rollouts (of --horizon steps) per leaf value", DefaultValueFactory = _ => new MctsOptions().Rollouts };
+    private readonly Option<string> _root = new("--mcts-root") { Description = "mcts: gumbel (sequential halving) | puct", DefaultValueFactory = _ => "gumbel" };
+    private readonly Option<float> _discount = new("--discount") { Description = "mcts: discount of the searched returns", DefaultValueFactory = _ => new MctsOptions().Discount };
 
     public PlannerCliOptions(PlannerBudget? defaults = null)
     {
@@ -29,7 +36,8 @@ public sealed class PlannerCliOptions
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { _planner, _horizon, _population, _iterations, _particles, _lambda, _threads, _provider }) cmd.Options.Add(o);
+        foreach (Option o in new Option[] { _planner, _horizon, _population, _iterations, _particles, _lambda, _threads, _provider,
+                                            _search, _discreteActions, _sampledActions, _rollouts, _root, _discount }) cmd.Options.Add(o);
     }
 
     /// <summary>The controller options; bad values are <see cref="UsageException"/>s.</summary>
@@ -49,6 +57,17 @@ public sealed class PlannerCliOptions
                         "random-member" or "ts1" => ParticleMode.RandomMember,
                         var s => throw new UsageException($"--particles must be average or random-member, got '{s}'"),
                     },
+                    Mcts = new MctsOptions
+                    {
+                        Simulations = p.GetValue(_search), DiscreteActions = p.GetValue(_discreteActions),
+                        SampledActions = p.GetValue(_sampledActions), Rollouts = p.GetValue(_rollouts), Discount = p.GetValue(_discount),
+                        Root = p.GetValue(_root)!.ToLowerInvariant() switch
+                        {
+                            "gumbel" => MctsRootSelection.Gumbel,
+                            "puct" => MctsRootSelection.Puct,
+                            var s => throw new UsageException($"--mcts-root must be gumbel or puct, got '{s}'"),
+                        },
+                    }.Validate(),   // whatever --planner is, so a bad MCTS setting never waits for the day it is used
                 },
                 Costs = new CostSettings { UncertaintyLambda = p.GetValue(_lambda) },
                 Threads = p.GetValue(_threads),
@@ -68,6 +87,7 @@ public sealed class PlannerCliOptions
         "cem" => PlannerKind.Cem,
         "mppi" => PlannerKind.Mppi,
         "icem" => PlannerKind.Icem,
-        _ => throw new UsageException($"--planner must be cem, mppi or icem, got '{s}'"),
+        "mcts" => PlannerKind.Mcts,
+        _ => throw new UsageException($"--planner must be cem, mppi, icem or mcts, got '{s}'"),
     };
 }

@@ -63,16 +63,24 @@ public static class RunCommand
         await session.ActivateAsync(ct).ConfigureAwait(false);
         var episodes = new List<SessionEpisode>();
         long firstId = session.NextEpisodeId;   // a second --record into a folder continues its numbering
-        for (int ep = 0; ep < o.Episodes; ep++)
+        try
         {
-            SessionEpisode e = await session.RunEpisodeAsync(firstId + ep, ct).ConfigureAwait(false);
-            episodes.Add(e);
-            output.WriteLine(SessionReport.EpisodeLine(e));
-            if (d.Gate.ActiveChecks != Safety.SafetyChecks.None) output.WriteLine($"  safety: {e.Safety}");
+            for (int ep = 0; ep < o.Episodes; ep++)
+            {
+                SessionEpisode e = await session.RunEpisodeAsync(firstId + ep, ct).ConfigureAwait(false);
+                episodes.Add(e);
+                output.WriteLine(SessionReport.EpisodeLine(e));
+                if (d.Gate.ActiveChecks != Safety.SafetyChecks.None) output.WriteLine($"  safety: {e.Safety}");
+            }
+            output.WriteLine(SessionReport.MeanLine(episodes));
         }
-        output.WriteLine(SessionReport.MeanLine(episodes));
-        if (session.RecordDirectory is { } dir) output.WriteLine($"recorded to {dir}");
-        if (session.Driver is Robotics.Drivers.Common.IDriverDiagnostics diag) output.WriteLine($"driver: {diag.Counters}");
+        finally
+        {
+            // Also when a signal or a controller that keeps failing ends the run: what the loop did instead of planning.
+            output.WriteLine(SessionReport.LoopLine(d.Loop.Counters));
+            if (session.RecordDirectory is { } dir) output.WriteLine($"recorded to {dir}");
+            if (session.Driver is Robotics.Drivers.Common.IDriverDiagnostics diag) output.WriteLine($"driver: {diag.Counters}");
+        }
         return CliApp.ExitOk;
     }
 

@@ -15,7 +15,8 @@ public sealed class ControllerRegistry
     /// <summary>The built-in controllers: one line per kind.</summary>
     public static ControllerRegistry CreateDefault() => new ControllerRegistry()
         .Add(new EnsembleMpcFactory())
-        .Add(new LatentMpc.LatentMpcFactory());
+        .Add(new LatentMpc.LatentMpcFactory())
+        .Add(new Policy.PolicyFactory());
 
     /// <summary>Not real-time. Registers <paramref name="factory"/> for its kind; throws when the kind is taken or malformed.</summary>
     public ControllerRegistry Add(IControllerFactory factory)

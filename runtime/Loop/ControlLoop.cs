@@ -14,6 +14,13 @@ namespace Robotics.Runtime.Loop;
 /// Counts per episode the robot's steps (from its sequence numbers), the states answered, the
 /// state -> command delay, plan time and deadline overruns. The driver must already be configured and
 /// activated by the caller.
+/// <para>
+/// Fail safe: a tick whose controller or gate throws sends the safe action (the run ends with a
+/// <see cref="ControlFaultException"/> after <see cref="ControlLoopOptions.MaxConsecutiveFaults"/> in a row); in real
+/// time a plan past <see cref="ControlLoopOptions.PlanDeadline"/> is replaced by the safe action, and a robot that
+/// falls silent for <see cref="ControlLoopOptions.StaleAfter"/> gets the safe action until its states return. All
+/// counted (<see cref="Counters"/>, per episode in <see cref="EpisodeReport.Loop"/>).
+/// </para>
 /// </summary>
 public sealed class ControlLoop
 {
@@ -30,6 +37,13 @@ public sealed class ControlLoop
     private readonly TransitionRecorder _recorder;
     private readonly LoopTimings _timings;
     private readonly double _periodMs;
+    private readonly long _deadlineTicks, _staleTicks;
+
+    // Run totals (never reset): what the loop sent instead of the controller's plan.
+    private long _faults, _deadlineMisses, _staleSent, _safeSent;
+    private int _faultStreak;
+    private Exception? _lastFault;
+    private bool _waitingSafe, _tickFaulted;
 
     private long _lastSeq = long.MinValue, _prevEpoch;
     private long _lastTickStart, _lastReceived, _robotSteps;
@@ -59,7 +73,17 @@ public sealed class ControlLoop
         _recorder = new TransitionRecorder(options.Record ? options.MaxEpisodeSteps : 0, obsDim, actDim);
         _timings = new LoopTimings(options.MaxEpisodeSteps);
         _periodMs = spec.ControlPeriod.TotalMilliseconds;
+        TimeSpan deadline = options.PlanDeadline ?? 2 * spec.ControlPeriod;
+        _deadlineTicks = !options.Realtime || deadline == Timeout.InfiniteTimeSpan ? long.MaxValue : ToTicks(deadline);
+        _staleTicks = ToTicks(options.StaleAfter ?? 3 * spec.ControlPeriod);
     }
+
+    private long ToTicks(TimeSpan t) => (long)Math.Ceiling(t.TotalSeconds * _time.TimestampFrequency);
+
+    /// <summary>The loop's counts over its whole life (faults, deadline misses, stale ticks, safe actions it sent).</summary>
+    public LoopCounters Counters => new(_faults, _deadlineMisses, _staleSent, _safeSent);
+    /// <summary>True while a real-time loop is sending the safe action because the robot went silent.</summary>
+    public bool WaitingSafe => _waitingSafe;
 
     /// <summary>The latest state the loop read (for console views; read between ticks only).</summary>
     public StateBuffer State => _state;
@@ -76,6 +100,7 @@ public sealed class ControlLoop
     public async Task<EpisodeReport> RunEpisodeAsync(long episode, IEpisodeSink? sink, CancellationToken ct)
     {
         await StartEpisodeAsync(ct).ConfigureAwait(false);
+        LoopCounters before = Counters;
         EpisodeFlusher? flusher = _options.Record && sink is IChunkedEpisodeSink chunked
             ? EpisodeFlusher.Start(_recorder, chunked, episode, _options.Source, _options.RobotId, _time, _logger)
             : null;
@@ -97,7 +122,7 @@ public sealed class ControlLoop
         var report = new EpisodeReport(episode, _steps, _return, _state.Terminated, _state.Truncated || _cut,
             _interventions, _timings.Summarise(), _options.Record ? _recorder.ToEpisode(episode, _options.Source, _options.RobotId) : null)
         {
-            RobotSteps = _robotSteps, Answered = _answered, Partial = _partial,
+            RobotSteps = _robotSteps, Answered = _answered, Partial = _partial, Loop = Counters.Since(before),
         };
         if (sink is not null && report.Transitions is { Length: > 0 } e) sink.Write(e);
         _logger.LogDebug("episode {Episode}: {Steps} steps, return {Return:F1}", episode, _steps, _return);
@@ -113,12 +138,64 @@ public sealed class ControlLoop
             ct.ThrowIfCancellationRequested();
             TickStatus s = Tick();
             if (s == TickStatus.EpisodeEnded) break;
+            if (s == TickStatus.Failed) ThrowFaulted();
             if (s == TickStatus.Commanded) waitStart = _time.GetTimestamp();
-            else if (_time.GetElapsedTime(waitStart) > _options.StateTimeout) ThrowNoState();
+            else if (!_options.Realtime && _time.GetElapsedTime(waitStart) > _options.StateTimeout) ThrowNoState();
+            else if (_options.Realtime && _time.GetTimestamp() - waitStart >= _staleTicks)
+            {
+                SendStaleSafeAction();
+                waitStart = _time.GetTimestamp();   // again one interval later while the robot stays silent
+            }
 
             if (timer is not null) await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
-            else if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)) ThrowNoState();
+            else if (!_options.Realtime)
+            {
+                if (!await _driver.WaitForStateAsync(_lastSeq, _options.StateTimeout, ct).ConfigureAwait(false)) ThrowNoState();
+            }
+            else
+            {
+                // Wait no longer than until the state would be stale; the check above then sends the safe action.
+                long left = Math.Max(1, _staleTicks - (_time.GetTimestamp() - waitStart));
+                await _driver.WaitForStateAsync(_lastSeq, TimeSpan.FromSeconds((double)left / _time.TimestampFrequency), ct).ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>
+    /// Not real-time (runs only while the robot is silent). Sends the safe action through the gate, answering the
+    /// last state again, and counts a stale tick; the first one of an outage logs a warning.
+    /// </summary>
+    private void SendStaleSafeAction()
+    {
+        if (!_waitingSafe)
+        {
+            _waitingSafe = true;
+            _logger.LogWarning("robot '{Id}' sent no state for {Ms:F0} ms (last seq {Seq}): sending the safe action until states return",
+                _spec.Id, _time.GetElapsedTime(0, _staleTicks).TotalMilliseconds, _state.Seq);
+        }
+        _tickFaulted = false;
+        SafetyDecision d = ApplySafeAction();
+        _command.Seq++;
+        _command.StateSeq = _state.Seq;
+        _driver.Write(_command);
+        ObserveSent(d);
+        _staleSent++;
+        _safeSent++;
+        // The transition still open now ends in what the robot was last told: the safe action.
+        if (_pending && !Core.Episodes.Transition.Replaces(_prevDecision))
+        {
+            if (_prevDecision == SafetyDecision.Ok) _interventions++;
+            _prevDecision = SafetyDecision.Fallback;
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowFaulted()
+    {
+        Exception e = _lastFault!;
+        throw new ControlFaultException(
+            $"controller '{_controller.GetType().Name}' on robot '{_spec.Id}' failed {_faultStreak} ticks in a row (each answered with the safe action); " +
+            $"last error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
     }
 
     /// <summary>Not real-time. An episode cut short by a stop or an error: what was recorded goes to the sink, last row truncated.</summary>
@@ -193,6 +270,7 @@ public sealed class ControlLoop
             if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
             CountRobotSteps();
             _lastSeq = _state.Seq;
+            if (_waitingSafe) StatesReturned();
         }
 
         if (_pending && _state.Epoch != _prevEpoch)
@@ -222,15 +300,28 @@ public sealed class ControlLoop
             }
         }
 
-        long planStart = _time.GetTimestamp();
-        _controller.Act(_state.Obs, _proposed);
-        long planEnd = _time.GetTimestamp();
-        SafetyDecision d = _gate.Apply(_state, _proposed, _controller.Candidates, _command);
+        long planStart = _time.GetTimestamp(), planEnd;
+        SafetyDecision d;
+        _tickFaulted = false;
+        try
+        {
+            _controller.Act(_state.Obs, _proposed);
+            planEnd = _time.GetTimestamp();
+            if (planEnd - planStart > _deadlineTicks) d = MissedDeadline();
+            else d = _gate.Apply(_state, _proposed, _controller.Candidates, _command);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The fault barrier: whatever the controller, its model or the gate throws, this tick answers safe.
+            planEnd = _time.GetTimestamp();
+            d = Faulted(e);
+        }
         _command.Seq++;
         _command.StateSeq = _state.Seq;
         _driver.Write(_command);
         long written = _time.GetTimestamp();
-        _controller.Observe(_command.Action, d);
+        ObserveSent(d);
+        _faultStreak = _tickFaulted ? _faultStreak + 1 : 0;
         _answered++;
         if (_state.ReceivedTimestamp != 0) _timings.AddDelay(Ms(_state.ReceivedTimestamp, written));
 
@@ -245,7 +336,71 @@ public sealed class ControlLoop
         double since = _lastTickStart == 0 ? double.NaN : Ms(_lastTickStart, start);
         _lastTickStart = start;
         _timings.Add(Ms(planStart, planEnd), Ms(start, end), _periodMs, since);
-        return TickStatus.Commanded;
+        return _faultStreak >= _options.MaxConsecutiveFaults ? TickStatus.Failed : TickStatus.Commanded;
+    }
+
+    /// <summary>Real-time, allocation-free: the safe action through the gate, marked fallback (the gate itself failing included).</summary>
+    private SafetyDecision ApplySafeAction()
+    {
+        try
+        {
+            _gate.Apply(_state, _spec.SafeAction, ReadOnlySpan<float>.Empty, _command);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not the gate's verdict: the robot's own safe action, which needs no checking.
+            _spec.SafeAction.AsSpan().CopyTo(_command.Action);
+            CountFault(e);
+        }
+        // A command the loop put the safe action in is a fallback whatever the gate thought of it.
+        return _command.Safety = SafetyDecision.Fallback;
+    }
+
+    /// <summary>Real-time: the plan came too late for the state it answers.</summary>
+    private SafetyDecision MissedDeadline()
+    {
+        _deadlineMisses++;
+        _safeSent++;
+        return ApplySafeAction();
+    }
+
+    /// <summary>Not on the normal path (an exception was thrown): counts, logs the first of a streak, answers safe.</summary>
+    private SafetyDecision Faulted(Exception e)
+    {
+        CountFault(e);
+        _safeSent++;
+        return ApplySafeAction();
+    }
+
+    /// <summary>Not on the normal path. Counts a fault of this tick; logs the first of a streak and every 100th.</summary>
+    private void CountFault(Exception e)
+    {
+        bool first = _faultStreak == 0 && !_tickFaulted;
+        _faults++;
+        _lastFault = e;
+        _tickFaulted = true;
+        if (first || _faults % 100 == 0)
+            _logger.LogWarning("controller fault on robot '{Id}' at state seq {Seq} ({Count} so far): {Type}: {Message}; sent the safe action",
+                _spec.Id, _state.Seq, _faults, e.GetType().Name, e.Message);
+    }
+
+    /// <summary>Hot path: tells the controller what was sent; an exception from it is a fault of this tick.</summary>
+    private void ObserveSent(SafetyDecision d)
+    {
+        try
+        {
+            _controller.Observe(_command.Action, d);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            CountFault(e);
+        }
+    }
+
+    private void StatesReturned()
+    {
+        _waitingSafe = false;
+        _logger.LogWarning("robot '{Id}' sends states again (seq {Seq}): control resumes", _spec.Id, _state.Seq);
     }
 
     /// <summary>

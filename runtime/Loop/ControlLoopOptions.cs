@@ -20,8 +20,27 @@ public sealed record ControlLoopOptions
     public LoopPacing Pacing { get; init; } = LoopPacing.OnState;
     /// <summary>Steps after which an episode is cut (truncated) when the robot itself never ends one; sizes the recorder.</summary>
     public int MaxEpisodeSteps { get; init; } = 10_000;
-    /// <summary>How long to wait for a fresh state before giving up on the robot.</summary>
+    /// <summary>
+    /// How long to wait for an episode's first state, and, lock-step, for each state, before giving up on the robot.
+    /// A real-time loop mid-episode never gives up: it waits safe (<see cref="StaleAfter"/>).
+    /// </summary>
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Real time: with no new state for this long the loop sends the safe action (counted as a stale tick), and again
+    /// every such interval until states return. Null: three control periods (the gate's staleness default).
+    /// </summary>
+    public TimeSpan? StaleAfter { get; init; }
+    /// <summary>
+    /// Real time: a plan that took longer than this answers a state the robot has moved past, so the safe action
+    /// goes out instead (counted as a deadline miss). Null: two control periods; <see cref="Timeout.InfiniteTimeSpan"/>: off.
+    /// Lock-step robots wait for the plan, so no deadline applies there.
+    /// </summary>
+    public TimeSpan? PlanDeadline { get; init; }
+    /// <summary>
+    /// Ticks in a row whose controller or gate threw (each answered with the safe action) after which the run ends
+    /// with a <see cref="ControlFaultException"/>; a tick that works resets the streak.
+    /// </summary>
+    public int MaxConsecutiveFaults { get; init; } = 5;
     /// <summary>How long the robot may apply a command; 0 leaves it to the driver (the robot address's <c>ttl_ms=</c>, default 200 ms).</summary>
     public int CommandTtlMs { get; init; }
     public string RobotId { get; init; } = "robot";
@@ -35,6 +54,12 @@ public sealed record ControlLoopOptions
             throw new ArgumentException($"control loop: max episode steps must be in [1, 10000000], got {MaxEpisodeSteps}");
         if (StateTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"control loop: state timeout must be positive, got {StateTimeout}");
+        if (StaleAfter is { } stale && stale <= TimeSpan.Zero)
+            throw new ArgumentException($"control loop: stale-after must be positive, got {stale}");
+        if (PlanDeadline is { } deadline && deadline <= TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)
+            throw new ArgumentException($"control loop: plan deadline must be positive (or infinite), got {deadline}");
+        if (MaxConsecutiveFaults is < 1 or > 1_000_000)
+            throw new ArgumentException($"control loop: max consecutive faults must be in [1, 1000000], got {MaxConsecutiveFaults}");
         if (CommandTtlMs < 0)
             throw new ArgumentException($"control loop: command ttl must be >= 0 ms, got {CommandTtlMs}");
         if (string.IsNullOrWhiteSpace(RobotId))

@@ -27,4 +27,6 @@ public sealed record EpisodeReport(
     public double AnsweredShare => RobotSteps == 0 ? 1 : Math.Min(1, (double)Answered / RobotSteps);
     /// <summary>True when the loop joined the robot mid-episode: return and steps cover only the part it saw.</summary>
     public bool Partial { get; init; }
+    /// <summary>What the loop sent instead of the controller's plan during the episode (faults, deadline misses, stale ticks).</summary>
+    public LoopCounters Loop { get; init; }
 }

@@ -9,4 +9,6 @@ public enum TickStatus : byte
     Commanded,
     /// <summary>Read a state that ends the episode (or hit the step limit): nothing sent.</summary>
     EpisodeEnded,
+    /// <summary>Answered with the safe action after too many faulted ticks in a row: the run must end.</summary>
+    Failed,
 }

@@ -12,6 +12,8 @@ public sealed record PlannerBudget
     public int Iterations { get; init; } = 4;
     public ParticleMode Particles { get; init; } = ParticleMode.Average;
     public int Candidates { get; init; } = 5;
+    /// <summary>MCTS's own knobs (simulations, actions, rollouts); horizon (the rollout depth) and candidates come from this budget.</summary>
+    public Mcts.MctsOptions Mcts { get; init; } = new();
 
     /// <summary>Options for <paramref name="kind"/>, validated.</summary>
     public PlannerOptions OptionsFor(PlannerKind kind)
@@ -34,6 +36,9 @@ public sealed record PlannerBudget
                 Horizon = Horizon, Population = Population, Elites = Math.Min(elites, Population / 2), Iterations = Iterations,
                 Particles = Particles, Candidates = Math.Min(Candidates, 2 * Math.Min(elites, Population / 2)),
             }.Validate(),
+            PlannerKind.Mcts => Particles == ParticleMode.Average
+                ? (Mcts with { Horizon = Horizon, Particles = Particles, Candidates = Candidates }).Validate()
+                : throw new ArgumentException("mcts: particle mode must be average (the search follows the members' mean)"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }

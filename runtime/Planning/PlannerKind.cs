@@ -1,4 +1,4 @@
 namespace Robotics.Runtime.Planning;
 
 /// <summary>The planners <c>robotics run --planner</c> offers.</summary>
-public enum PlannerKind { Cem, Mppi, Icem }
+public enum PlannerKind { Cem, Mppi, Icem, Mcts }

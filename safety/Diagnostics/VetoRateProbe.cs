@@ -14,8 +14,8 @@ public readonly record struct VetoRate(int Samples, int Vetoed, float Threshold)
 /// <summary>
 /// Not real-time; a measurement tool. Proposes uniformly random actions at given states and counts how
 /// often the gate's model checks (model output, state limits, uncertainty) veto them. Uses a gate built
-/// from the given options without e-stop, staleness and rate limit, so every sample is judged
-/// on its own.
+/// from the given options without e-stop, staleness and rate limit, reset before every sample, so every
+/// sample is judged on its own (no hysteresis, no hold).
 /// </summary>
 public static class VetoRateProbe
 {
@@ -39,6 +39,7 @@ public static class VetoRateProbe
             {
                 for (int i = 0; i < action.Length; i++) action[i] = low[i] + (float)rng.NextDouble() * (high[i] - low[i]);
                 state.Seq++;
+                gate.Reset(); // each sample on its own: no hysteresis, no hold of an earlier sample's action
                 gate.Apply(state, action, [], command);
                 samples++;
                 if (command.Safety is SafetyDecision.Vetoed or SafetyDecision.Fallback) vetoed++;

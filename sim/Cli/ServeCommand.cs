@@ -5,6 +5,7 @@ using Robotics.Drivers;
 using Robotics.Drivers.Mqtt;
 using Robotics.Drivers.Serial;
 using Robotics.Sim.Environments;
+using Robotics.Sim.Environments.Faults;
 using Robotics.Sim.Serve;
 
 namespace Robotics.Sim.Cli;
@@ -28,10 +29,15 @@ public static class ServeCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log connection details" };
         var maxTtl = new Option<int>("--max-ttl-ms") { Description = "The robot's cap on a command's ttl", DefaultValueFactory = _ => 500 };
         var estopFile = new Option<string?>("--estop-file") { Description = "Keep the e-stop latch in this file across restarts" };
+        var faults = new Option<string[]>("--fault")
+        {
+            Description = "Inject a fault, repeatable: gain:factor=0.5 | stuck[:value=V] | delay:steps=N | drop:p=P | noise:std=S | bias:value=B, each with optional ,dim=D,start=STEP",
+            AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [],
+        };
         var ramp = new Option<float>("--rearm-ramp") { Description = "After a re-arm, the most each action moves per step, as a fraction of its range", DefaultValueFactory = _ => 0.05f };
 
         var command = new Command("serve", "Serve an environment as a virtual robot over the runtime's MQTT or serial protocol (docs/PROTOCOL.md).");
-        foreach (var o in new Option[] { env, transport, broker, id, prefix, port, baud, io, lockstep, seed, episodes, verbose, maxTtl, estopFile, ramp }) command.Options.Add(o);
+        foreach (var o in new Option[] { env, transport, broker, id, prefix, port, baud, io, lockstep, seed, episodes, verbose, maxTtl, estopFile, ramp, faults }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             string envId = parse.GetValue(env)!;
@@ -51,6 +57,14 @@ public static class ServeCommand
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             var time = TimeProvider.System;
             var logger = new ConsoleLineLogger(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information, time);
+            IEnvironment simulated = EnvironmentRegistry.Create(envId, options.Seed);
+            string[] faultTexts = parse.GetValue(faults) ?? [];
+            if (faultTexts.Length > 0)
+            {
+                try { simulated = new FaultyEnvironment(simulated, faultTexts.Select(FaultSpec.Parse).ToArray(), options.Seed); }
+                catch (ArgumentException e) { throw new UsageException(e.Message); }
+                logger.LogWarning("injecting faults: {Faults}", string.Join("; ", ((FaultyEnvironment)simulated).Faults));
+            }
             IRobotServerTransport server = parse.GetValue(transport) switch
             {
                 "mqtt" => CreateMqtt(parse.GetValue(broker)!, options.RobotId, parse.GetValue(prefix)!, time, logger),
@@ -62,7 +76,7 @@ public static class ServeCommand
             // SIGTERM (systemd, docker stop, timeout) stops cleanly too: retained "offline", not the last will.
             using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
                 System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-            var robot = new VirtualRobot(EnvironmentRegistry.Create(envId, options.Seed), options, server, time, logger);
+            var robot = new VirtualRobot(simulated, options, server, time, logger);
             try
             {
                 robot.RunAsync(cts.Token).GetAwaiter().GetResult();

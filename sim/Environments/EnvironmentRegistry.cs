@@ -13,6 +13,7 @@ public static class EnvironmentRegistry
         ["pendulum"] = seed => new Pendulum(seed),
         ["cartpole-swingup"] = seed => new CartpoleSwingup(seed),
         ["reacher2d"] = seed => new Reacher2D(seed),
+        ["cartpole"] = seed => new Cartpole(seed),
     };
 
     public static IReadOnlyCollection<string> Ids { get; } = [.. Factories.Keys, .. MujocoTasks.Ids];

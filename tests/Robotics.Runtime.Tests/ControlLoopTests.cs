@@ -248,7 +248,7 @@ public class ControlLoopTests
         Assert.Equal(200, report.RobotSteps);
     }
 
-    private static async Task WaitFor(Func<bool> condition)
+    internal static async Task WaitFor(Func<bool> condition)
     {
         for (int i = 0; i < 5000 && !condition(); i++) await Task.Delay(1);
         Assert.True(condition(), "timed out waiting for the loop");
@@ -278,7 +278,7 @@ public class ControlLoopTests
     }
 
     /// <summary>Takes <paramref name="delay"/> of fake time on every n-th call.</summary>
-    private sealed class SlowPolicy(FakeTimeProvider time, TimeSpan delay, int everyNth) : IController
+    internal sealed class SlowPolicy(FakeTimeProvider time, TimeSpan delay, int everyNth) : IController
     {
         private int _n;
         public void Observe(ReadOnlySpan<float> sent, SafetyDecision decision) { }

@@ -64,7 +64,9 @@ public class RunCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--planner", "bogus", "--planner must be cem, mppi or icem")]
+    [InlineData("--planner", "bogus", "--planner must be cem, mppi, icem or mcts")]
+    [InlineData("--mcts-root", "uct", "--mcts-root must be gumbel or puct")]
+    [InlineData("--search", "0", "mcts: simulations must be in [1, 65536]")]
     [InlineData("--episodes", "0", "--episodes must be >= 1")]
     [InlineData("--horizon", "0", "horizon must be in [1, 1000]")]
     public void Run_ExitsWith2_OnBadArguments(string option, string value, string expected)

@@ -27,11 +27,13 @@ public class AllocationTests
             RateLimit = new RateLimitOptions([0.8f]),
             StateLimits = new StateLimitsOptions([-1f, -1f, -6f], [1f, 1f, 6f]),
             Audit = new SafetyAuditOptions(audit, QueueCapacity: 256),
+            Fallback = new VetoFallbackOptions(HoldTicks: 1),
         }, estop, time, logger);
         var state = new StateBuffer(3);
         var command = new CommandBuffer(1);
         float[] proposals = [0.3f, 1.9f, 5f, -1.5f, float.NaN, 0.9f, 1.2f];
         float[] candidates = [1.5f, 0.4f, -0.2f, 0.7f];
+        float[] vetoedAlone = [1.9f];
         var decisions = new int[5];
 
         void Run(int ticks)
@@ -47,7 +49,10 @@ public class AllocationTests
                 else time.Advance(TimeSpan.FromMilliseconds(500)); // stale
                 if (phase == 6) estop.Engage("alloc test");
                 if (phase == 7) { estop.RequestRelease(time.GetTimestamp() - 1); estop.ReArm(time.GetTimestamp() - 1); }
-                decisions[(int)gate.Apply(state, proposals.AsSpan(i % proposals.Length, 1), candidates, command)]++;
+                // Phases 8, 9: a vetoed proposal without candidates: a hold, then (hold ticks used up) the safe action.
+                bool alone = phase is 8 or 9;
+                var proposal = alone ? vetoedAlone : proposals.AsSpan(i % proposals.Length, 1);
+                decisions[(int)gate.Apply(state, proposal, alone ? [] : candidates, command)]++;
             }
         }
 
@@ -58,6 +63,9 @@ public class AllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
+        var counts = gate.Snapshot();
+        Assert.True(counts[VetoChoice.Candidate] > 0 && counts[VetoChoice.Hold] > 0 && counts[VetoChoice.SafeAction] > 0
+                    && counts.HysteresisVetoes > 0, counts.ToString());
         // Every decision was exercised in the measured window.
         Assert.All(decisions, n => Assert.True(n > 0, $"decisions {string.Join(",", decisions)}"));
         // Queued: the ring (256) holds what the drain writes; the rest was counted as dropped, not blocked on.

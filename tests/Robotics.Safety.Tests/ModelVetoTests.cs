@@ -43,7 +43,10 @@ public class ModelVetoTests
         var h = new GateHarness(new SafetyGateOptions { Uncertainty = new UncertaintyVetoOptions(ThresholdFactor: 3) }, model);
         Assert.Equal(1.5f, h.Gate.UncertaintyThreshold);
         Assert.Equal(SafetyDecision.Ok, h.Tick(Obs(), [1.4f]).Safety);
-        Assert.Equal(SafetyDecision.Fallback, h.Tick(Obs(), [1.6f]).Safety);
+        // Vetoed, no candidates: the last passed command (1.4) is held (issue 19; was the safe action).
+        var held = h.Tick(Obs(), [1.6f]);
+        Assert.Equal(SafetyDecision.Vetoed, held.Safety);
+        Assert.Equal([1.4f], held.Action);
     }
 
     [Fact]

@@ -30,6 +30,17 @@ public class OptionsValidationTests
     public void Create_Rejects_NonPositiveThresholdFactor() =>
         Assert.Contains("threshold factor", Error(new() { Uncertainty = new UncertaintyVetoOptions(0) }));
 
+    [Theory]
+    [InlineData(0.0, 1, "exit fraction")]
+    [InlineData(1.5, 1, "exit fraction")]
+    [InlineData(0.9, 0, "min veto ticks")]
+    public void Create_Rejects_BadHysteresis(double exitFraction, int minTicks, string named) =>
+        Assert.Contains(named, Error(new() { Uncertainty = new UncertaintyVetoOptions(1, exitFraction, minTicks) }));
+
+    [Fact]
+    public void Create_Rejects_NegativeHoldTicks() =>
+        Assert.Contains("hold ticks", Error(new() { Fallback = new VetoFallbackOptions(-1) }));
+
     [Fact]
     public void Create_Rejects_UncalibratedCard() =>
         Assert.Contains("uncertainty p99", Error(new(), FakeEnsembleModel.ActionMagnitude(3, 1, 0.0)));

@@ -21,6 +21,7 @@ public class CliTests
         console.Profile.Width = 240;
         _root.Subcommands.Add(ListCommand.Create(console));
         _root.Subcommands.Add(InfoCommand.Create(console));
+        _root.Subcommands.Add(ServeCommand.Create());
     }
 
     [Fact]
@@ -53,6 +54,8 @@ public class CliTests
     [InlineData("info", "--env", "nope")]
     [InlineData("info")]
     [InlineData("list", "--bogus")]
+    [InlineData("serve", "--fault", "melt")]                         // unknown fault: refused before any transport opens
+    [InlineData("serve", "--env", "cartpole", "--fault", "gain:dim=1")]  // cartpole has one action dimension
     public void BadArguments_ExitWithCode2(params string[] args)
     {
         Assert.Equal(CliApp.ExitUsage, CliApp.Run(_root, args));

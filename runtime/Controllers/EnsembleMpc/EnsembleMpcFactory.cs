@@ -31,7 +31,7 @@ public sealed class EnsembleMpcFactory : IControllerFactory
         {
             IAnalyticCost? analytic = c.Task?.Cost;
             var costs = o.Costs.Build(analytic, model.ObsDim, model.ActDim);
-            var planner = PlannerFactory.Create(plannerOptions, model, c.Robot.ActionSpace, costs, new Random(o.Seed));
+            var planner = PlannerFactory.Create(plannerOptions, model, c.Robot.ActionSpace, costs, new Random(o.Seed), c.Task);
             if (o.FusedRollout && plannerOptions.Particles == ParticleMode.Average && planner is MpcPlanner mpc)
             {
                 rollout = RolloutModelFactory.TryCreate(step, model.Card, plannerOptions.Horizon, o.Costs, analytic, modelOptions, c.Logger);
