@@ -70,7 +70,7 @@ public class TransportFidelityTests
                 command.StateSeq = state.Seq;
                 driver.Write(command);
                 var r = reference.Step(command.Action, expected);
-                Assert.False(r.Done);
+                if (r.Done) break; // a terminating task (cartpole) ends before the 30 steps; every state so far matched
             }
         }
         finally
