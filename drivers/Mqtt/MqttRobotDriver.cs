@@ -156,7 +156,8 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         // _outgoing already holds the robot's numbering; a state read here holds the loop's.
         o.StateSeq = _latest!.TryRead(state, long.MinValue) ? _sequencer!.ToRobotSeq(state.Seq) : _outgoing.StateSeq;
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer)) CommandJson.Write(json, o);
+        // With this driver's session: the robot's lease drops commands from any other (docs/PROTOCOL.md).
+        using (var json = new Utf8JsonWriter(buffer)) CommandJson.Write(json, o, ControllerSession);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(TimeSpan.FromSeconds(1));
         try

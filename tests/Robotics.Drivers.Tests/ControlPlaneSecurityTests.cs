@@ -136,6 +136,8 @@ public class ControlPlaneSecurityTests(ITestOutputHelper output)
         stop.Cancel();
         await Task.WhenAll(a, b);
         await first.ShutdownAsync(cts.Token);
+        // Its last command, the safe action on deactivation, carries its session: the lease lets it through.
+        await MqttDriverTests.Eventually(() => robot.Robot.LastCommand is { Safety: SafetyDecision.Fallback, Action: [0f] }, cts.Token);
         using var stop2 = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
         var c = TestLoop.DriveAsync(second, second.Spec!, () => -2f, stop2.Token);
         await MqttDriverTests.Eventually(() => robot.Robot.LeaseHolder == second.ControllerSession && robot.Robot.LastCommand.Action[0] == -2f, cts.Token);
