@@ -48,7 +48,6 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private Thread? _sender;
     private volatile bool _active;
     private volatile bool _robotOnline;
-    private bool _robotEStop; // receive loop only
     private bool _commanded;   // a command was written since ActivateAsync
     private bool _shutdown;
 
@@ -157,6 +156,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         // _outgoing already holds the robot's numbering; a state read here holds the loop's.
         o.StateSeq = _latest!.TryRead(state, long.MinValue) ? _sequencer!.ToRobotSeq(state.Seq) : _outgoing.StateSeq;
         var buffer = new ArrayBufferWriter<byte>(256);
+        // With this driver's session: the robot's lease drops commands from any other (docs/PROTOCOL.md).
         using (var json = new Utf8JsonWriter(buffer)) CommandJson.Write(json, o, ControllerSession);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(TimeSpan.FromSeconds(1));
@@ -374,16 +374,14 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
         bool online = text.SequenceEqual("online"u8) || text.SequenceEqual("estop"u8);
         if (online != _robotOnline) _logger.LogInformation("mqtt driver: robot status {Status}", online ? "online" : "offline");
         _robotOnline = online;
-        // The robot is the safety authority: its status "estop" latches the runtime too, when it is news or
-        // when the runtime thinks the stop is over (released, or re-armed while the robot refused the re-arm);
-        // not while a reset is half done, which the robot's republished "estop" must not cancel.
-        bool estop = text.SequenceEqual("estop"u8);
-        if (estop && (!_robotEStop || _estop is { Stage: EStopStage.Released or EStopStage.ReArmed }))
+        // The robot is the safety authority: its status "estop" latches the runtime too whenever the runtime
+        // thinks the stop is over (released, or re-armed while the robot refused the re-arm). A latch already
+        // engaged keeps its reason and its reset in progress.
+        if (text.SequenceEqual("estop"u8) && _estop is { Stage: EStopStage.Released or EStopStage.ReArmed })
         {
             _logger.LogWarning("mqtt driver: robot reports its e-stop engaged; latching");
-            _estop?.Engage("robot reports e-stop");
+            _estop.Engage("robot reports e-stop");
         }
-        _robotEStop = estop;
     }
 
     private void OnEStop(in ReadOnlySequence<byte> payload)

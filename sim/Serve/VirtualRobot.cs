@@ -200,7 +200,6 @@ public sealed class VirtualRobot : IRobotServerHandler
             case EStopAction.Release:
                 if (!_latch.IsEngaged) return;
                 _latch.RequestRelease(now);
-                _statusDirty = true; // still "estop": a runtime that heard the reset learns where the robot stands
                 _logger.LogWarning("virtual robot: e-stop release requested ({Reason}); re-arm within {Window} s", reason, _options.ReleaseWindow.TotalSeconds);
                 break;
             case EStopAction.ReArm:
@@ -262,7 +261,11 @@ public sealed class VirtualRobot : IRobotServerHandler
         {
             if (_episodeDone)
             {
-                if (!TakeResetCommand()) continue;
+                if (!TakeResetCommand())
+                {
+                    await PublishControlAsync(ct); // an e-stop change while waiting for a reset is still announced
+                    continue;
+                }
                 ResetEpisode();
             }
             else Step(ChooseRealTimeAction());
@@ -277,6 +280,7 @@ public sealed class VirtualRobot : IRobotServerHandler
         {
             if (!await _commandArrived.WaitAsync(_options.IdleRepublish, ct))
             {
+                await PublishControlAsync(ct);
                 await _transport.PublishStateAsync(_state, ct); // same seq: harmless for whoever already has it
                 continue;
             }
@@ -366,7 +370,8 @@ public sealed class VirtualRobot : IRobotServerHandler
         _episodeDone = false;
     }
 
-    private async ValueTask PublishAsync(CancellationToken ct)
+    /// <summary>Announces a changed e-stop status and clears a retained engage after a re-arm; also while no states flow.</summary>
+    private async ValueTask PublishControlAsync(CancellationToken ct)
     {
         if (_statusDirty)
         {
@@ -378,6 +383,11 @@ public sealed class VirtualRobot : IRobotServerHandler
             _clearRetained = false;
             await _transport.ClearEStopAsync(ct);
         }
+    }
+
+    private async ValueTask PublishAsync(CancellationToken ct)
+    {
+        await PublishControlAsync(ct);
         lock (_gate)
         {
             _state.Seq = _publishedSeq + 1;

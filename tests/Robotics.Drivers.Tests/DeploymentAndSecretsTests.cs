@@ -135,24 +135,25 @@ public class DeploymentAndSecretsTests(ITestOutputHelper output)
         Assert.Equal(CliApp.ExitFailure, refused.Code);
         Assert.Contains("NotAuthorized", refused.Err);
         seen.Add(refused.Out + refused.Err);
-        foreach (string verb in new[] { "engage", "status", "release", "rearm" })
+        string Estop(string verb)
         {
             var r = RunDotnet("robotics.dll", "estop", verb, "--robot", broker.Address("operator", "pw1"));
             Assert.True(r.Code == 0, r.Err);
             seen.Add(r.Out + r.Err);
+            return r.Out.Trim();
         }
-        Assert.Contains("estop", seen[^3]);   // status while engaged
-        // Status after the two-step reset: the robot publishes "online" once it has taken the re-arm, which a
-        // loaded machine may not have done by the time the next process reads it.
-        string after = "";
-        for (int i = 0; i < 10 && !after.Contains("online"); i++)
+        // The robot announces its status on its next step: a loaded machine may take a moment.
+        async Task<string> StatusBecomes(string expected)
         {
-            if (i > 0) await Task.Delay(500, cts.Token);
-            var r = RunDotnet("robotics.dll", "estop", "status", "--robot", broker.Address("operator", "pw1"));
-            Assert.True(r.Code == 0, r.Err);
-            seen.Add(after = r.Out + r.Err);
+            string s = "";
+            for (int k = 0; k < 10 && s != expected; k++) { if (k > 0) await Task.Delay(500, cts.Token); s = Estop("status"); }
+            return s;
         }
-        Assert.Contains("online", after);
+        Estop("engage");
+        Assert.Equal("estop", await StatusBecomes("estop"));
+        Estop("release");
+        Estop("rearm");
+        Assert.Equal("online", await StatusBecomes("online")); // after the two-step reset
 
         // Errors: a wrong password, a password typed into the address.
         string wrong = Path.Combine(broker.Dir, "wrong.password");
