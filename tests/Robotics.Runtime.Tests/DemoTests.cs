@@ -50,7 +50,10 @@ public class DemoTests
         int sent = Number(@"commands (\d+) sent"), received = Number(@"mqtt robot: (\d+) commands received");
         int decided = Number(@"safety: (\d+) commands");
         Assert.True(steps > 0, r.Out);
-        Assert.Equal(steps, decided);                                          // every command the loop wrote went through the gate
+        // Every command the loop wrote went through the gate: one per answered step, plus the safe actions the loop
+        // sent on its own (stale states, missed plan deadlines) on a loaded machine.
+        int ownSafe = Number(@"safe actions sent (\d+)");
+        Assert.InRange(decided, steps, steps + ownSafe);
         int dropped = Number(@"sent / (\d+) dropped");
         Assert.True(sent > 0 && sent + dropped <= decided + 1, r.Out);        // (a command superseded before the sender ran, or past its
                                                                                // ttl when the link was free, is not sent; +1: deactivation

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Robotics.Core.Cli;
+using Robotics.Trainer.Collection;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.OffPolicy;
 using Robotics.Trainer.Pets;
@@ -59,12 +60,7 @@ internal sealed class OffPolicyCli
                               Func<TextWriter, IProgress<OffPolicyProgress>?, IReadOnlyList<PetsIterationResult>> run)
     {
         string dir = o.OutDir;
-        if (File.Exists(dir)) throw new UsageException($"--out: '{dir}' is a file, not a directory");
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-            throw new UsageException($"--out: '{dir}' is not empty; choose a new or empty directory");
-        bool created = !Directory.Exists(dir);
-        try { Directory.CreateDirectory(dir); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--out: cannot create '{dir}': {e.Message}"); }
+        var output = OutputDirectory.ClaimEmpty(dir, "--out");
 
         IAnsiConsole ui = console ?? AnsiConsole.Console;
         try
@@ -93,7 +89,7 @@ internal sealed class OffPolicyCli
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (created) { try { Directory.Delete(dir, recursive: true); } catch (IOException) { } }
+            output.Rollback([]);
             throw;
         }
     }

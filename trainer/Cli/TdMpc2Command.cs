@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Robotics.Core.Cli;
+using Robotics.Trainer.Collection;
 using Robotics.Runtime.Controllers.LatentMpc;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.TdMpc2;
@@ -83,12 +84,7 @@ public static class TdMpc2Command
                 }).Validate();
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
-            if (File.Exists(dir)) throw new UsageException($"--out: '{dir}' is a file, not a directory");
-            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-                throw new UsageException($"--out: '{dir}' is not empty; choose a new or empty directory");
-            bool created = !Directory.Exists(dir);
-            try { Directory.CreateDirectory(dir); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--out: cannot create '{dir}': {e.Message}"); }
+            var output = OutputDirectory.ClaimEmpty(dir, "--out");
 
             IAnsiConsole ui = console ?? AnsiConsole.Console;
             try
@@ -122,7 +118,7 @@ public static class TdMpc2Command
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                if (created) { try { Directory.Delete(dir, recursive: true); } catch (IOException) { } }
+                output.Rollback([]);
                 throw;
             }
         }

@@ -70,6 +70,17 @@ public sealed class OutputDirectory
         return claimed;
     }
 
+    /// <summary>
+    /// Claims <paramref name="path"/> for a run that writes a whole tree (a model folder, curves): it must be new or
+    /// empty. Throws <see cref="UsageException"/> naming <paramref name="option"/> otherwise.
+    /// </summary>
+    public static OutputDirectory ClaimEmpty(string? path, string option)
+    {
+        if (!string.IsNullOrWhiteSpace(path) && Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
+            throw new UsageException($"{option}: '{path}' is not empty; choose a new or empty directory");
+        return Claim(path, option);
+    }
+
     /// <summary>Removes what the run created: the directory tree it made, else just <paramref name="files"/>.</summary>
     public void Rollback(IEnumerable<string> files)
     {
