@@ -84,7 +84,7 @@ public static class DemoRunner
                 var result = DemoEpisodeResult.From(e.Report, e.Safety);
                 results.Add(result);
                 output.WriteLine(string.Format(inv,
-                    "episode {0}: final angle {1:+0.0;-0.0}°, swung up {2}; {3}",
+                    "episode {0}: final angle {1:+0.0;-0.0;0.0}°, swung up {2}; {3}",
                     ep, result.FinalAngleDeg, result.SwungUp ? "yes" : "no", SessionReport.EpisodeLine(e)));
             }
             await session.ReleaseAsync().ConfigureAwait(false);
@@ -157,7 +157,7 @@ public static class DemoRunner
             {
                 printed = s.Step;
                 output.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                    "  ep {0} step {1,3}: angle {2,7:+0.0;-0.0}°  torque {3,5:+0.00;-0.00}  safety {4,-8}  return {5,8:F1}  plan+gate {6,5:F1} ms",
+                    "  ep {0} step {1,3}: angle {2,7:+0.0;-0.0;0.0}°  torque {3,5:+0.00;-0.00;0.00}  safety {4,-8}  return {5,8:F1}  plan+gate {6,5:F1} ms",
                     ep, s.Step, s.AngleDeg, s.Torque, s.Decision.ToWire(), s.Return, s.TickMs));
             }
         }

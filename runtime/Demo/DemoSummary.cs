@@ -17,7 +17,7 @@ public static class DemoSummary
         var inv = CultureInfo.InvariantCulture;
         var lines = new List<string> { "summary" };
         foreach (var e in episodes)
-            lines.Add(string.Format(inv, "  episode {0}: return {1:F1} over {2} steps, final angle {3:+0.0;-0.0}°, swung up {4} (|angle| < {5}° for the last {6} steps: {7})",
+            lines.Add(string.Format(inv, "  episode {0}: return {1:F1} over {2} steps, final angle {3:+0.0;-0.0;0.0}°, swung up {4} (|angle| < {5}° for the last {6} steps: {7})",
                 e.Report.Episode, e.Report.Return, e.Report.Steps, e.FinalAngleDeg, e.SwungUp ? "yes" : "no",
                 DemoEpisodeResult.UprightDeg, DemoEpisodeResult.TailToHold, e.UprightTailSteps));
         double mean = episodes.Average(e => e.Report.Return);
