@@ -152,6 +152,10 @@ public class FailSafeRunHilTests
             Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}: {output}{errors}");
             Assert.Equal($"stopped by {name}", errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
             Assert.Contains("loop: faults 0", output);
+            // The process has exited; its last publish may still be on its way through the broker to the robot.
+            using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+                try { await MqttDriverTests.Eventually(() => robot.Robot.LastCommand.Safety == SafetyDecision.Fallback, settle.Token); }
+                catch (OperationCanceledException) { }
             var last = robot.Robot.LastCommand;
             Assert.Equal((SafetyDecision.Fallback, 0f), (last.Safety, last.Action[0]));
 
