@@ -54,10 +54,8 @@ public sealed class MbpoLoop(MbpoOptions options, TextWriter log, IProgress<OffP
         var batch = new TransitionBatch(o.Sac.BatchSize, obsDim, actDim);
         int realRows = (int)Math.Round(batch.Size * m.RealRatio);
         var scaler = new ActionScaler(env.ActionSpace);
-        float[] obs = new float[obsDim], next = new float[obsDim], unit = new float[actDim], envAction = new float[actDim];
-        bool done = true;
-        int episode = 0, trainings = 0;
-        double episodeReturn = 0, lastEpisodeReturn = double.NaN;
+        var interaction = new EnvInteraction(env, real, rng, o.Seed, seedSteps);
+        int trainings = 0;
         SacLosses losses = default;
         TrainedEnsemble? model = null;
         var started = Stopwatch.StartNew();
@@ -66,17 +64,7 @@ public sealed class MbpoLoop(MbpoOptions options, TextWriter log, IProgress<OffP
             for (int step = 0; step < o.Steps; step++)
             {
                 ct.ThrowIfCancellationRequested();
-                if (done) { env.Reset(PetsLoop.TrainSeedBase(o.Seed) + episode++, obs); done = false; episodeReturn = 0; }
-
-                // 1. Act.
-                if (step < seedSteps) for (int j = 0; j < actDim; j++) unit[j] = (float)(rng.NextDouble() * 2 - 1);
-                else agent.Act(obs, unit, deterministic: false);
-                scaler.ToEnv(unit, envAction);
-                StepResult r = env.Step(envAction, next);
-                real.Add(obs, unit, r.Reward, next, r.Terminated);
-                episodeReturn += r.Reward;
-                next.CopyTo(obs, 0);
-                if (r.Done) { done = true; lastEpisodeReturn = episodeReturn; }
+                interaction.Step(step, agent);
                 if (step + 1 < seedSteps) { Report(step, "seeding"); continue; }
                 if (step + 1 == seedSteps) agent.SetObservationNormalizer(Standardizer.Fit(real.Observations, obsDim));
                 int sinceSeed = step + 1 - seedSteps;
@@ -119,8 +107,8 @@ public sealed class MbpoLoop(MbpoOptions options, TextWriter log, IProgress<OffP
                     double[] returns = PolicyEvaluation.Run(evalEnv, agent, o.EvalEpisodes, o.Seed, ct);
                     PolicyExport.Write(agent, model, env, "mbpo", real.Digest(), real.Count,
                                        new Dictionary<string, double> { ["eval_return_mean"] = returns.Average(), ["real_ratio"] = m.RealRatio }, modelDir);
-                    var row = curve.Add(step + 1, returns, lastEpisodeReturn, started.Elapsed.TotalSeconds, losses.Critic, modelDir);
-                    log.WriteLine(Inv($"step {step + 1}: eval return {row.EvalReturnMean:F1} ± {row.EvalReturnStd:F1}, last train episode {lastEpisodeReturn:F1}, critic {losses.Critic:G3} actor {losses.Actor:G3} alpha {losses.Alpha:G3} entropy {losses.Entropy:F2}, {(step + 1) / started.Elapsed.TotalSeconds:F2} steps/s, {started.Elapsed.TotalSeconds:F0} s"));
+                    var row = curve.Add(step + 1, returns, interaction.LastEpisodeReturn, started.Elapsed.TotalSeconds, losses.Critic, modelDir);
+                    log.WriteLine(Inv($"step {step + 1}: eval return {row.EvalReturnMean:F1} ± {row.EvalReturnStd:F1}, last train episode {interaction.LastEpisodeReturn:F1}, critic {losses.Critic:G3} actor {losses.Actor:G3} alpha {losses.Alpha:G3} entropy {losses.Entropy:F2}, {(step + 1) / started.Elapsed.TotalSeconds:F2} steps/s, {started.Elapsed.TotalSeconds:F0} s"));
                 }
                 Report(step, "training");
             }
@@ -132,7 +120,7 @@ public sealed class MbpoLoop(MbpoOptions options, TextWriter log, IProgress<OffP
         return curve.Rows;
 
         void Report(int step, string phase) =>
-            progress?.Report(new OffPolicyProgress(step + 1, o.Steps, curve.LastReturn, lastEpisodeReturn, losses,
+            progress?.Report(new OffPolicyProgress(step + 1, o.Steps, curve.LastReturn, interaction.LastEpisodeReturn, losses,
                                                    (step + 1) / Math.Max(1e-9, started.Elapsed.TotalSeconds), phase));
     }
 

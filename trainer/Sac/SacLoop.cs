@@ -38,27 +38,13 @@ public sealed class SacLoop(OffPolicyRunOptions options, TextWriter log, IProgre
         var rng = new Random(o.Seed);
         var replay = new ReplayBuffer(o.Steps, obsDim, actDim);
         var batch = new TransitionBatch(o.Sac.BatchSize, obsDim, actDim);
-        var scaler = new ActionScaler(env.ActionSpace);
-        float[] obs = new float[obsDim], next = new float[obsDim], unit = new float[actDim], envAction = new float[actDim];
-        bool done = true;
-        int episode = 0;
-        double episodeReturn = 0, lastEpisodeReturn = double.NaN;
+        var interaction = new EnvInteraction(env, replay, rng, o.Seed, seedSteps);
         SacLosses losses = default;
         var started = Stopwatch.StartNew();
         for (int step = 0; step < o.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
-            if (done) { env.Reset(PetsLoop.TrainSeedBase(o.Seed) + episode++, obs); done = false; episodeReturn = 0; }
-
-            // 1 and 2. Act.
-            if (step < seedSteps) for (int j = 0; j < actDim; j++) unit[j] = (float)(rng.NextDouble() * 2 - 1);
-            else agent.Act(obs, unit, deterministic: false);
-            scaler.ToEnv(unit, envAction);
-            StepResult r = env.Step(envAction, next);
-            replay.Add(obs, unit, r.Reward, next, r.Terminated);
-            episodeReturn += r.Reward;
-            next.CopyTo(obs, 0);
-            if (r.Done) { done = true; lastEpisodeReturn = episodeReturn; }
+            interaction.Step(step, agent);
             if (step + 1 == seedSteps) agent.SetObservationNormalizer(Standardizer.Fit(replay.Observations, obsDim));
 
             // 2. Updates.
@@ -75,10 +61,10 @@ public sealed class SacLoop(OffPolicyRunOptions options, TextWriter log, IProgre
                 double[] returns = PolicyEvaluation.Run(evalEnv, agent, o.EvalEpisodes, o.Seed, ct);
                 PolicyExport.Write(agent, null, env, "sac", replay.Digest(), replay.Count,
                                    new Dictionary<string, double> { ["eval_return_mean"] = returns.Average() }, modelDir);
-                var row = curve.Add(step + 1, returns, lastEpisodeReturn, started.Elapsed.TotalSeconds, losses.Critic, modelDir);
-                log.WriteLine(Inv($"step {step + 1}: eval return {row.EvalReturnMean:F1} ± {row.EvalReturnStd:F1}, last train episode {lastEpisodeReturn:F1}, critic {losses.Critic:G3} actor {losses.Actor:G3} alpha {losses.Alpha:G3} entropy {losses.Entropy:F2}, {(step + 1) / started.Elapsed.TotalSeconds:F1} steps/s"));
+                var row = curve.Add(step + 1, returns, interaction.LastEpisodeReturn, started.Elapsed.TotalSeconds, losses.Critic, modelDir);
+                log.WriteLine(Inv($"step {step + 1}: eval return {row.EvalReturnMean:F1} ± {row.EvalReturnStd:F1}, last train episode {interaction.LastEpisodeReturn:F1}, critic {losses.Critic:G3} actor {losses.Actor:G3} alpha {losses.Alpha:G3} entropy {losses.Entropy:F2}, {(step + 1) / started.Elapsed.TotalSeconds:F1} steps/s"));
             }
-            progress?.Report(new OffPolicyProgress(step + 1, o.Steps, curve.LastReturn, lastEpisodeReturn, losses,
+            progress?.Report(new OffPolicyProgress(step + 1, o.Steps, curve.LastReturn, interaction.LastEpisodeReturn, losses,
                                                    (step + 1) / Math.Max(1e-9, started.Elapsed.TotalSeconds), step < seedSteps ? "seeding" : "training"));
         }
         return curve.Rows;
