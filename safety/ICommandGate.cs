@@ -17,6 +17,18 @@ public interface ICommandGate
     SafetyDecision Apply(StateBuffer state, ReadOnlySpan<float> proposed, ReadOnlySpan<float> candidates, CommandBuffer command);
 
     /// <summary>
+    /// Real-time, allocation-free. Writes the robot's own safe action into <paramref name="command"/>, marked
+    /// fallback (e-stop while the latch holds): for a stop, a missed deadline, a fault or a silent robot. It is
+    /// never vetoed, held or rate-limited, because what a veto falls back to is this action; a gate that vetted it
+    /// could send the last planned command instead.
+    /// </summary>
+    SafetyDecision SendSafeAction(StateBuffer state, ReadOnlySpan<float> safeAction, CommandBuffer command)
+    {
+        safeAction.CopyTo(command.Action);
+        return command.Safety = SafetyDecision.Fallback;
+    }
+
+    /// <summary>
     /// Not real-time. Forgets per-episode state: the rate limit's reference becomes
     /// <paramref name="lastSent"/> (what the robot last received), or the safe action when empty.
     /// </summary>

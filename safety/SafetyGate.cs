@@ -197,6 +197,15 @@ public sealed class SafetyGate : ICommandGate
         return Send(command, action, decision);
     }
 
+    /// <summary>Real-time, allocation-free. See <see cref="ICommandGate.SendSafeAction"/>; counted as a tick and a decision.</summary>
+    public SafetyDecision SendSafeAction(StateBuffer state, ReadOnlySpan<float> safeAction, CommandBuffer command)
+    {
+        if (safeAction.Length != _actDim || command.Action.Length != _actDim) ThrowShape(safeAction.Length, 0, command.Action.Length);
+        Interlocked.Increment(ref _ticks);
+        _holdsInRow = 0;
+        return Send(command, safeAction, EStop.IsEngaged ? SafetyDecision.EStop : SafetyDecision.Fallback);
+    }
+
     /// <summary>Not real-time. A snapshot of all counters (see <see cref="SafetyCounts.Since"/> for per-episode counts).</summary>
     public SafetyCounts Snapshot()
     {

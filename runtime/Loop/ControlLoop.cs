@@ -211,6 +211,9 @@ public sealed class ControlLoop
         }
         if (_recorder.Count == 0) return;
         _recorder.TruncateLast();
+        // Every answered state whose outcome arrived is a row; only the last answer's may still be on its way.
+        _logger.LogWarning("recorder: episode {Episode} stopped after {Answered} answered states; {Count} transitions saved, the last marked truncated",
+            episode, _answered, _recorder.Count);
         try { sink.Write(_recorder.ToEpisode(episode, _options.Source, _options.RobotId)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -234,7 +237,7 @@ public sealed class ControlLoop
         for (int attempt = 0; _state.Terminated || _state.Truncated; attempt++)
         {
             if (attempt > 1) throw new InvalidOperationException($"robot '{_spec.Id}' did not start a new episode after a reset command");
-            _gate.Apply(_state, _spec.SafeAction, ReadOnlySpan<float>.Empty, _command);
+            _gate.SendSafeAction(_state, _spec.SafeAction, _command);
             _command.Seq++;
             _command.StateSeq = _state.Seq;
             _driver.Write(_command);
@@ -339,12 +342,12 @@ public sealed class ControlLoop
         return _faultStreak >= _options.MaxConsecutiveFaults ? TickStatus.Failed : TickStatus.Commanded;
     }
 
-    /// <summary>Real-time, allocation-free: the safe action through the gate, marked fallback (the gate itself failing included).</summary>
+    /// <summary>Real-time, allocation-free: the safe action (never vetoed or held by the gate), marked fallback (the gate itself failing included).</summary>
     private SafetyDecision ApplySafeAction()
     {
         try
         {
-            _gate.Apply(_state, _spec.SafeAction, ReadOnlySpan<float>.Empty, _command);
+            _gate.SendSafeAction(_state, _spec.SafeAction, _command);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

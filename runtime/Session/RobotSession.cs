@@ -137,7 +137,7 @@ public sealed class RobotSession : IAsyncDisposable
 
     /// <summary>
     /// Not real-time. Safe stop and release: after an interrupted episode the robot is sent the safe action
-    /// once (through the gate); then the driver is deactivated and shut down (when the session owns it).
+    /// once (the gate's <c>SendSafeAction</c>: never vetoed or held); then the driver is deactivated and shut down (when the session owns it).
     /// </summary>
     public async Task ReleaseAsync()
     {
@@ -152,7 +152,7 @@ public sealed class RobotSession : IAsyncDisposable
                 if (Driver.TryRead(state, long.MinValue))
                 {
                     state.ReceivedTimestamp = _s.Time.GetTimestamp();
-                    d.Gate.Apply(state, spec.SafeAction, ReadOnlySpan<float>.Empty, command);
+                    d.Gate.SendSafeAction(state, spec.SafeAction, command);
                     command.StateSeq = state.Seq;
                     command.Seq = d.Loop.Command.Seq + 1;
                     Driver.Write(command);

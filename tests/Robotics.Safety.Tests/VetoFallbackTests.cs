@@ -86,6 +86,22 @@ public class VetoFallbackTests
     }
 
     [Fact]
+    public void SendSafeAction_IsNeverVetoedOrHeld_EvenWhereTheModelDoubtsTheSafeAction()
+    {
+        // At thdot 5 even zero torque is uncertain: Apply would hold 0.4 in its place; a stop must send 0 all the same.
+        var model = new FakeEnsembleModel(3, 1, 1.0, static (o, a, next) => { o.CopyTo(next); return MathF.Abs(a[0]) + 0.3f * MathF.Abs(o[2]); });
+        var h = Harness(model);
+        h.Tick(Obs(thdot: 0f), [0.4f]);
+        Assert.Equal([0.4f], h.Tick(Obs(thdot: 5f), [0f]).Action);   // what Apply does with the safe action here: a hold
+
+        var command = new CommandBuffer(1);
+        var decision = h.Gate.SendSafeAction(h.State, [0f], command);
+        Assert.Equal((SafetyDecision.Fallback, 0f), (decision, command.Action[0]));
+        Assert.Equal((SafetyDecision.Fallback, 0f), (command.Safety, h.Gate.LastSent[0]));
+        Assert.Equal(3, h.Gate.Snapshot().Ticks);
+    }
+
+    [Fact]
     public void Veto_SendsSafeAction_WhenNothingPassedYetThisEpisode()
     {
         var h = Harness(FakeEnsembleModel.ActionMagnitude(3, 1, p99: 1.0));
