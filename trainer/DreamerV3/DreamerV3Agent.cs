@@ -32,6 +32,9 @@ internal sealed class DreamerV3Agent : IActingAgent
     public RecurrentPolicyNoise Noise => _noise;
     /// <summary>The belief after the last step (tests compare it with the runtime's).</summary>
     public float[] Deter => _deter.data<float>().ToArray();
+    public float[] Stoch => _stoch.data<float>().ToArray();
+    /// <summary>The action the next step is told was sent last (after <see cref="BeginEpisode"/>: zeroed at the next step).</summary>
+    public float[] PreviousAction => (float[])_prev.Clone();
 
     public void BeginEpisode() => _first = true;
 
