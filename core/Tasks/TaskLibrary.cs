@@ -15,6 +15,8 @@ public static class TaskLibrary
         [CartpoleSwingupTask.TaskId] = p => new CartpoleSwingupTask(CartpoleSwingupCostParameters.From(p)),
         [Reacher2DTask.TaskId] = p => new Reacher2DTask(Reacher2DCostParameters.From(p)),
         [CartpoleTask.TaskId] = p => new CartpoleTask(p),
+        [PartialObservationTask.PendulumPositionId] = PartialObservationTask.PendulumPosition,
+        [PartialObservationTask.CartpoleSwingupPositionId] = PartialObservationTask.CartpoleSwingupPosition,
     };
 
     private static readonly IReadOnlyDictionary<string, double> NoParameters = new Dictionary<string, double>();

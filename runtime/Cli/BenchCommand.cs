@@ -21,6 +21,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Planner());
         bench.Subcommands.Add(BenchLatencyCommand.Create());
         bench.Subcommands.Add(PolicyCmd());
+        bench.Subcommands.Add(RecurrentPolicyCmd());
         return bench;
     }
 
@@ -125,6 +126,28 @@ public static class BenchCommand
                 .AddSimpleConsole(c => c.SingleLine = true)
                 .AddFilter(l => l >= LogLevel.Warning));
             Print(PolicyBenchmark.Run(n, r.GetValue(seed), logs.CreateLogger("bench")), r.GetValue(json));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command RecurrentPolicyCmd()
+    {
+        var cmd = new Command("recurrent-policy", "Control tick of a DreamerV3-shaped recurrent policy (paper size: deter 512 / 8 blocks, 32 x 4) with the gate on (5 x 4 x 200 ensemble as its uncertainty veto): median/p99 and bytes per tick.");
+        var json = JsonOption();
+        var ticks = new Option<int>("--ticks") { Description = "Measured ticks.", DefaultValueFactory = _ => 5000 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the random weights and the pendulum.", DefaultValueFactory = _ => 0 };
+        var ensemble = new Option<bool>("--ensemble") { Description = "Add a random 5 x 4 x 200 ensemble as the gate's safety predictor." };
+        cmd.Options.Add(json); cmd.Options.Add(ticks); cmd.Options.Add(seed); cmd.Options.Add(ensemble);
+        cmd.SetAction(r =>
+        {
+            int n = r.GetValue(ticks);
+            CliApp.Require(n is >= 1 and <= 10_000_000, $"--ticks must be in [1, 1e7], got {n}");
+            using var logs = LoggerFactory.Create(b => b
+                .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(c => c.SingleLine = true)
+                .AddFilter(l => l >= LogLevel.Warning));
+            Print(RecurrentPolicyBenchmark.Run(n, r.GetValue(seed), logs.CreateLogger("bench"), r.GetValue(ensemble)), r.GetValue(json));
             return 0;
         });
         return cmd;

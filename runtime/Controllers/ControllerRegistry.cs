@@ -16,7 +16,8 @@ public sealed class ControllerRegistry
     public static ControllerRegistry CreateDefault() => new ControllerRegistry()
         .Add(new EnsembleMpcFactory())
         .Add(new LatentMpc.LatentMpcFactory())
-        .Add(new Policy.PolicyFactory());
+        .Add(new Policy.PolicyFactory())
+        .Add(new RecurrentPolicy.RecurrentPolicyFactory());
 
     /// <summary>Not real-time. Registers <paramref name="factory"/> for its kind; throws when the kind is taken or malformed.</summary>
     public ControllerRegistry Add(IControllerFactory factory)

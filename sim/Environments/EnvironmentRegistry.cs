@@ -14,6 +14,9 @@ public static class EnvironmentRegistry
         ["cartpole-swingup"] = seed => new CartpoleSwingup(seed),
         ["reacher2d"] = seed => new Reacher2D(seed),
         ["cartpole"] = seed => new Cartpole(seed),
+        // Partial observability (issue 16): the same robots with position-only sensors.
+        ["pendulum-pos"] = PartialObservationEnvironment.PendulumPosition,
+        ["cartpole-swingup-pos"] = PartialObservationEnvironment.CartpoleSwingupPosition,
     };
 
     public static IReadOnlyCollection<string> Ids { get; } = [.. Factories.Keys, .. MujocoTasks.Ids];

@@ -13,7 +13,7 @@ public class EnvironmentContractTests
     [Fact]
     public void Registry_ListsTheBuiltInRobotsAndTheMujocoTasks()
     {
-        Assert.Equal(["pendulum", "cartpole-swingup", "reacher2d", "cartpole", "mj-cartpole-balance", "mj-cartpole-swingup", "mj-cartpole-swingup-sparse",
+        Assert.Equal(["pendulum", "cartpole-swingup", "reacher2d", "cartpole", "pendulum-pos", "cartpole-swingup-pos", "mj-cartpole-balance", "mj-cartpole-swingup", "mj-cartpole-swingup-sparse",
                       "mj-pendulum-swingup", "mj-reacher-easy", "mj-reacher-hard", "mj-cheetah-run", "mj-arm3-reach"], EnvironmentRegistry.Ids);
         foreach (string id in EnvironmentRegistry.Ids) Assert.Equal(id, EnvironmentRegistry.Create(id).Id);
         var e = Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Create("nope"));

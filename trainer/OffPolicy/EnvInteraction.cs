@@ -1,6 +1,5 @@
 using Robotics.Sim.Environments;
 using Robotics.Trainer.Pets;
-using Robotics.Trainer.Sac;
 using Robotics.Trainer.TdMpc2;
 
 namespace Robotics.Trainer.OffPolicy;
@@ -9,9 +8,10 @@ namespace Robotics.Trainer.OffPolicy;
 /// The real-environment half of an off-policy learner (SAC, MBPO): one step per call, uniform random actions for
 /// the first seed steps and the agent's stochastic policy after, every transition stored in the replay buffer (actions
 /// in the agent's [-1, 1] units), episodes reset from the training seeds and their returns kept. <paramref name="rng"/>
-/// is the learner's own generator (it also samples its batches), so a seed gives one run.
+/// is the learner's own generator (it also samples its batches), so a seed gives one run. A recurrent agent follows the
+/// random seed steps too (<see cref="IActingAgent.FollowRandom"/>), so its belief is current when it takes over mid-episode.
 /// </summary>
-public sealed class EnvInteraction(IEnvironment env, ReplayBuffer replay, Random rng, int seed, int seedSteps)
+public sealed class EnvInteraction(IEnvironment env, IExperienceSink replay, Random rng, int seed, int seedSteps)
 {
     private readonly ActionScaler _scaler = new(env.ActionSpace);
     private readonly float[] _obs = new float[env.ObservationSpace.Dimension], _next = new float[env.ObservationSpace.Dimension];
@@ -24,10 +24,20 @@ public sealed class EnvInteraction(IEnvironment env, ReplayBuffer replay, Random
     public double LastEpisodeReturn { get; private set; } = double.NaN;
 
     /// <summary>Takes environment step <paramref name="step"/> (0-based).</summary>
-    public void Step(int step, SacAgent agent)
+    public void Step(int step, IActingAgent agent)
     {
-        if (_done) { env.Reset(PetsLoop.TrainSeedBase(seed) + _episode++, _obs); _done = false; _episodeReturn = 0; }
-        if (step < seedSteps) for (int j = 0; j < _unit.Length; j++) _unit[j] = (float)(rng.NextDouble() * 2 - 1);
+        if (_done)
+        {
+            env.Reset(PetsLoop.TrainSeedBase(seed) + _episode++, _obs);
+            _done = false; _episodeReturn = 0;
+            replay.BeginEpisode(_obs);
+            agent.BeginEpisode();
+        }
+        if (step < seedSteps)
+        {
+            for (int j = 0; j < _unit.Length; j++) _unit[j] = (float)(rng.NextDouble() * 2 - 1);
+            agent.FollowRandom(_obs, _unit);
+        }
         else agent.Act(_obs, _unit, deterministic: false);
         _scaler.ToEnv(_unit, _envAction);
         StepResult r = env.Step(_envAction, _next);

@@ -6,13 +6,13 @@ using Robotics.Trainer.TdMpc2;
 namespace Robotics.Trainer.OffPolicy;
 
 /// <summary>
-/// Fixed-seed evaluation of the deterministic policy tanh(mean): the same start states at every evaluation of a
+/// Fixed-seed evaluation of the deterministic policy (SAC's tanh(mean), DreamerV3's recurrent actor's mean): the same start states at every evaluation of a
 /// run (<see cref="PetsLoop.EvalSeedBase"/>), as the PETS and TD-MPC2 curves use, so the curves compare.
 /// </summary>
 public static class PolicyEvaluation
 {
     /// <summary>Not real-time. Returns each episode's return.</summary>
-    public static double[] Run(IEnvironment env, SacAgent agent, int episodes, int seed, CancellationToken ct)
+    public static double[] Run(IEnvironment env, IActingAgent agent, int episodes, int seed, CancellationToken ct)
     {
         int obsDim = env.ObservationSpace.Dimension, actDim = env.ActionSpace.Dimension;
         var scaler = new ActionScaler(env.ActionSpace);
@@ -21,6 +21,7 @@ public static class PolicyEvaluation
         for (int e = 0; e < episodes; e++)
         {
             env.Reset(PetsLoop.EvalSeedBase(seed) + e, obs);
+            agent.BeginEpisode();
             for (int t = 0; t < env.MaxEpisodeSteps; t++)
             {
                 ct.ThrowIfCancellationRequested();

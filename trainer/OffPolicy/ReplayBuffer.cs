@@ -5,7 +5,7 @@ namespace Robotics.Trainer.OffPolicy;
 /// structure-of-arrays and written by index; the oldest rows are overwritten once full (the model buffer's
 /// retention). Shared by SAC (real data) and MBPO (real data and model rollouts). Not thread-safe.
 /// </summary>
-public sealed class ReplayBuffer
+public sealed class ReplayBuffer : IExperienceSink
 {
     private readonly float[] _obs, _act, _reward, _next, _terminal;
     private int _head;

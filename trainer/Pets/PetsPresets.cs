@@ -18,7 +18,7 @@ public static class PetsPresets
         var o = new PetsOptions { EnvId = envId, OutDir = outDir };
         return envId switch
         {
-            "cartpole-swingup" => o with { Budget = o.Budget with { Population = 400, Horizon = 25 } },
+            "cartpole-swingup" or "cartpole-swingup-pos" => o with { Budget = o.Budget with { Population = 400, Horizon = 25 } },
             "reacher2d" => o with { Ensemble = o.Ensemble with { HiddenUnits = 200 } },
             _ => o,
         };

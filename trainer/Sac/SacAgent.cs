@@ -21,7 +21,7 @@ public readonly record struct SacLosses(float Critic, float Actor, float Alpha, 
 /// Observations are normalised by a standardiser fixed once (<see cref="SetObservationNormalizer"/>) before
 /// the first update; it goes into the exported policy graph. Owns torch memory: dispose it.
 /// </summary>
-public sealed class SacAgent : IDisposable
+public sealed class SacAgent : IDisposable, OffPolicy.IActingAgent
 {
     private const float Log2Pi = 1.8378770664093453f;
     private readonly SacOptions _o;

@@ -8,7 +8,7 @@ namespace Robotics.Trainer.TdMpc2;
 /// the reference's slice sampler. Each episode keeps its start observation, so an episode of T steps
 /// holds T + 1 observation rows; a slice can start at any of its first T - H + 1 steps once they exist.
 /// </summary>
-internal sealed class SliceReplayBuffer
+internal sealed class SliceReplayBuffer : OffPolicy.IExperienceSink
 {
     private readonly float[] _obs, _act, _rew, _term;
     private readonly int[] _starts; // obs row of each valid slice start
@@ -56,6 +56,12 @@ internal sealed class SliceReplayBuffer
             _startCount++;
         }
     }
+
+    /// <summary>As <see cref="Add(ReadOnlySpan{float}, float, bool, ReadOnlySpan{float})"/>, for <see cref="OffPolicy.EnvInteraction"/> (DreamerV3).</summary>
+    public void Add(ReadOnlySpan<float> obs, ReadOnlySpan<float> action, float reward, ReadOnlySpan<float> next, bool terminal) =>
+        Add(action, reward, terminal, next);
+
+    void OffPolicy.IExperienceSink.BeginEpisode(ReadOnlySpan<float> obs) => BeginEpisode(obs);
 
     /// <summary>SHA-256 (hex) over the stored observations, actions and rewards: the card's training-data digest.</summary>
     public string Digest()

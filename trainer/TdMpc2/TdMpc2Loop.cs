@@ -210,7 +210,8 @@ public static class TdMpc2Targets
     public static double? For(string envId) => envId switch
     {
         "pendulum" => -200,
-        "cartpole-swingup" => 150,
+        "pendulum-pos" => -250,
+        "cartpole-swingup" or "cartpole-swingup-pos" => 150,
         "reacher2d" => -2,
         _ => null,
     };
