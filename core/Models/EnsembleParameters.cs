@@ -34,6 +34,9 @@ public sealed class EnsembleParameters
     public float[] OutputMean { get; }
     public float[] OutputStd { get; }
 
+    /// <summary>How the graphs compute their disagreement output; new exports use <see cref="DisagreementMeasures.Default"/>.</summary>
+    public DisagreementMeasure Measure { get; init; } = DisagreementMeasures.Default;
+
     public int InputWidth => ObsDim + ActDim;
     public int MeanWidth => ObsDim + (PredictsReward ? 1 : 0);
     public int LayerCount => LayerSizes.Count - 1;

@@ -111,6 +111,8 @@ public sealed record ModelCard
         {
             Require(e.Size >= 1, $"ensemble.size must be >= 1, got {e.Size}");
             Require(e.Elites >= 1 && e.Elites <= e.Size, $"ensemble.elites must be in [1, size={e.Size}], got {e.Elites}");
+            Require(DisagreementMeasures.TryParse(e.Disagreement, out _),
+                    $"ensemble.disagreement '{e.Disagreement}' is not a known measure ({string.Join(", ", DisagreementMeasures.Names)})");
         }
         if (Uncertainty is { } u)
         {

@@ -3,8 +3,18 @@ namespace Robotics.Core.Models;
 /// <summary>A box space as written in a model card.</summary>
 public sealed record CardSpace(string[] Names, float[] Low, float[] High);
 
-/// <summary>Card section <c>ensemble</c>: members trained and elites kept in the graphs.</summary>
-public sealed record EnsembleSection(int Size, int Elites);
+/// <summary>
+/// Card section <c>ensemble</c>: members trained, elites kept in the graphs, and how the graph computes its
+/// disagreement output (<see cref="DisagreementMeasures"/>; absent on cards written before issue 19, which means
+/// "max-member-l2").
+/// </summary>
+public sealed record EnsembleSection(int Size, int Elites)
+{
+    public string Disagreement { get; init; } = DisagreementMeasures.MaxMemberL2;
+
+    /// <summary>The parsed <see cref="Disagreement"/> (the card's validation has checked it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public DisagreementMeasure Measure => DisagreementMeasures.Parse(Disagreement);
+}
 
 /// <summary>
 /// Card section <c>uncertainty</c>: how the model's one-step uncertainty U(s, a) is computed and its
@@ -29,6 +39,13 @@ public sealed record UncertaintyCalibration
     /// <summary>Where they came from (e.g. "validation split of the training data", or folders and digests).</summary>
     public string? CalibrationData { get; init; }
 
+    /// <summary>
+    /// How training split its transitions (null on cards written before it was recorded): with the same transitions in
+    /// the same order, the trainer's <c>HeldOutRows</c> gives back the rows it held out, so a re-calibration can pool
+    /// them with new episodes.
+    /// </summary>
+    public HeldOutSplit? TrainingSplit { get; init; }
+
     /// <summary>How U is computed, e.g. "ensemble-disagreement" (D in normalised output units).</summary>
     public string Method { get; init; } = EnsembleDisagreement;
     /// <summary>99th percentile of U on the validation split: the gate's threshold at factor 1.</summary>
@@ -38,6 +55,9 @@ public sealed record UncertaintyCalibration
     /// <summary>Further quantiles by name ("p50", "p90"), for reports.</summary>
     public Dictionary<string, double> Quantiles { get; init; } = new();
 }
+
+/// <summary>The trainer's validation split: the seed of its first shuffle and the share of rows held out.</summary>
+public sealed record HeldOutSplit(int Seed, double Fraction);
 
 /// <summary>
 /// Card section <c>task_cost</c>: the task whose analytic cost planners use (core's task library) and the

@@ -138,7 +138,7 @@ public static class PlannerBenchmark
         Kind = ModelKinds.EnsembleDynamics,
         Algo = "random",
         Graphs = new() { [GraphRoles.Step] = ModelCard.ThisFile },
-        Ensemble = new EnsembleSection(Members, Members),
+        Ensemble = new EnsembleSection(Members, Members) { Disagreement = DisagreementMeasures.Default.Name() },
         Uncertainty = new UncertaintyCalibration { P99 = 1, Max = 1 },
         TrainingDataDigest = "random-weights",
         TrainerVersion = "bench",

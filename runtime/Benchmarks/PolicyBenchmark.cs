@@ -146,7 +146,7 @@ public static class PolicyBenchmark
         ObservationSpace = new CardSpace(env.ObservationSpace.Names, env.ObservationSpace.Low, env.ObservationSpace.High),
         ActionSpace = new CardSpace(env.ActionSpace.Names, env.ActionSpace.Low, env.ActionSpace.High),
         ControlPeriodSeconds = env.ControlPeriod.TotalSeconds, TrainingDataDigest = "random-weights", TrainerVersion = "bench",
-        Graphs = graphs, Ensemble = new EnsembleSection(5, 5), Uncertainty = new UncertaintyCalibration { P99 = p99, Max = Math.Max(p99, 1e3) },
+        Graphs = graphs, Ensemble = new EnsembleSection(5, 5) { Disagreement = DisagreementMeasures.Default.Name() }, Uncertainty = new UncertaintyCalibration { P99 = p99, Max = Math.Max(p99, 1e3) },
         TaskCost = TaskLibrary.TryGet(env.Id, out var task) ? new TaskCostSection(task.Id) { Parameters = new(task.Parameters) } : null,
     }.Validate();
 }

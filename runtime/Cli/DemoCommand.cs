@@ -28,10 +28,11 @@ public static class DemoCommand
         var horizon = new Option<int>("--horizon") { Description = "planning horizon in steps", DefaultValueFactory = _ => budget.Horizon };
         var population = new Option<int>("--population") { Description = "candidate sequences per iteration", DefaultValueFactory = _ => budget.Population };
         var iterations = new Option<int>("--iterations") { Description = "optimiser iterations per step", DefaultValueFactory = _ => budget.Iterations };
+        var gate = new Option<string>("--gate") { Description = "safety (the safety gate) | pass (no checks: to compare the return with the gate off; the robot is virtual)", DefaultValueFactory = _ => "safety" };
         var port = new Option<int>("--broker-port") { Description = "embedded broker port on 127.0.0.1 (0: a free port)", DefaultValueFactory = _ => 0 };
 
         var cmd = new Command("demo", "Swing up a virtual pendulum over MQTT (embedded broker) with the shipped model, MPC and the safety gate.");
-        foreach (Option o in new Option[] { model, episodes, seed, planner, noLive, mode, horizon, population, iterations, port })
+        foreach (Option o in new Option[] { model, episodes, seed, planner, noLive, mode, horizon, population, iterations, port, gate })
             cmd.Options.Add(o);
         cmd.SetAction((parse, ct) =>
         {
@@ -49,6 +50,11 @@ public static class DemoCommand
                     var m => throw new UsageException($"--mode must be auto, realtime or lockstep, got '{m}'"),
                 },
                 BrokerPort = parse.GetValue(port),
+                Gate = parse.GetValue(gate)!.ToLowerInvariant() switch
+                {
+                    "safety" => Robotics.Runtime.Session.GateKind.Safety, "pass" => Robotics.Runtime.Session.GateKind.PassThrough,
+                    var g => throw new UsageException($"--gate must be safety or pass, got '{g}'"),
+                },
             };
             IAnsiConsole? live = options.Live ? liveConsole() : null;
             return DemoRunner.RunAsync(options, output, live, time, ct);

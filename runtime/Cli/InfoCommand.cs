@@ -45,8 +45,14 @@ public static class InfoCommand
         o.WriteLine($"action: {Space(c.ActionSpace)}");
         o.WriteLine(string.Format(inv, "control period: {0} s; training data: {1} transitions, digest {2}", c.ControlPeriodSeconds, c.TrainingTransitions, c.TrainingDataDigest));
         o.WriteLine($"graphs: {string.Join(", ", c.Graphs.Select(g => $"{g.Key} = {g.Value}"))}");
-        if (c.Ensemble is { } e) o.WriteLine($"ensemble: {e.Elites} elites of {e.Size} members");
-        if (c.Uncertainty is { } u) o.WriteLine(string.Format(inv, "uncertainty: {0}, p99 {1:G4}, max {2:G4}", u.Method, u.P99, u.Max));
+        if (c.Ensemble is { } e) o.WriteLine($"ensemble: {e.Elites} elites of {e.Size} members, disagreement {e.Disagreement}");
+        if (c.Uncertainty is { } u)
+        {
+            o.WriteLine(string.Format(inv, "uncertainty: {0}, p99 {1:G4}, max {2:G4}", u.Method, u.P99, u.Max));
+            if (u.Threshold is { } t)
+                o.WriteLine(string.Format(inv, "veto threshold: {0:G4} ({1} at false-veto rate {2}, {3} transitions: {4})",
+                    t, u.ThresholdMethod, u.TargetFalseVetoRate, u.CalibrationTransitions, u.CalibrationData));
+        }
         if (c.Metrics.Count > 0) o.WriteLine($"metrics: {string.Join(", ", c.Metrics.Select(m => string.Format(inv, "{0} {1:G4}", m.Key, m.Value)))}");
         o.WriteLine(c.TaskCost is null ? "task: none named (planners use the learned reward)"
             : TaskLibrary.TryGet(c.TaskCost, out var task) ? $"task: {task.Id} from the task library (cost with ONNX form: {(task.Cost.GraphForm is null ? "no" : "yes")})"

@@ -33,6 +33,8 @@ public sealed record DemoOptions
     /// <summary>Embedded broker port on 127.0.0.1; 0 picks a free one.</summary>
     public int BrokerPort { get; init; }
     public string RobotId { get; init; } = "demo";
+    /// <summary>The gate on the command path: the safety gate (default) or pass-through, to compare returns with the gate off.</summary>
+    public Robotics.Runtime.Session.GateKind Gate { get; init; } = Robotics.Runtime.Session.GateKind.Safety;
     /// <summary>Plain mode: one progress line every this many steps.</summary>
     public int LogEvery { get; init; } = 20;
 

@@ -70,7 +70,7 @@ public static class DemoRunner
             output.WriteLine($"model {Path.GetFileName(options.ModelPath)} ({d.Card.Algo}, {d.Card.Ensemble?.Elites} members, " +
                              $"{d.Card.TrainingTransitions} training transitions); planner " +
                              $"{options.Planner.ToString().ToLowerInvariant()} (horizon {options.Budget.Horizon}, population {options.Budget.Population}, " +
-                             $"iterations {options.Budget.Iterations}); safety gate on; " +
+                             $"iterations {options.Budget.Iterations}); {(options.Gate == GateKind.Safety ? "safety gate on" : "gate OFF (pass-through)")}; " +
                              (realtime ? string.Format(inv, "real time ({0:F0} ms control period, acting on each state)", spec.ControlPeriod.TotalMilliseconds)
                                        : "lock-step (one robot step per command)"));
             await session.ActivateAsync(ct).ConfigureAwait(false);
@@ -106,7 +106,9 @@ public static class DemoRunner
     {
         var options = new SessionOptions
         {
-            ModelPath = o.ModelPath, Robot = robotUri, Episodes = o.Episodes, Realtime = realtime, Seed = o.Seed, Gate = GateKind.Safety,
+            ModelPath = o.ModelPath, Robot = robotUri, Episodes = o.Episodes, Realtime = realtime, Seed = o.Seed, Gate = o.Gate,
+            // The demo's robot is its own virtual pendulum behind the embedded broker, never hardware.
+            AllowUngatedHardware = o.Gate == GateKind.PassThrough,
             Controller = new ControllerOptions { Planner = o.Planner, Budget = o.Budget, Seed = o.Seed },
         };
         RobotSession? session = null;

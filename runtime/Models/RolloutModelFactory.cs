@@ -25,7 +25,8 @@ public static class RolloutModelFactory
         if (cost is null) return Skip(logger, $"env '{card.EnvId}' has no ONNX form of its analytic cost");
         byte[] bytes = File.ReadAllBytes(stepModelPath);
         int obsDim = card.ObservationSpace.Names.Length, actDim = card.ActionSpace.Names.Length;
-        EnsembleParameters? p = EnsembleParametersReader.FromStepModel(bytes, obsDim, actDim, out string reason);
+        EnsembleParameters? p = EnsembleParametersReader.FromStepModel(bytes, obsDim, actDim,
+            card.Ensemble?.Measure ?? DisagreementMeasure.MaxMemberL2, out string reason);
         if (p is null) return Skip(logger, reason);
         if (cost.Analytic is null && !p.PredictsReward) return Skip(logger, "the model predicts no reward and no analytic cost is in use");
         if (!SameOutputs(bytes, EnsembleStepGraph.Build(p).Serialize(), obsDim, actDim, out reason)) return Skip(logger, reason);

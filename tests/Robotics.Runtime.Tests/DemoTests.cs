@@ -23,6 +23,23 @@ public class DemoTests
     }
 
     [Fact]
+    public void Demo_GatePass_RunsTheSameEpisodeWithoutTheGate_ForComparison()
+    {
+        // Lock-step, so both runs see the same robot steps; a short budget keeps the test quick.
+        string[] args = ["--no-live", "--mode", "lockstep", "--episodes", "1", "--seed", "2", "--population", "60", "--iterations", "2"];
+        var on = RunDemo([.. args, "--gate", "safety"]);
+        var off = RunDemo([.. args, "--gate", "pass"]);
+        Assert.True(on.Code == 0 && off.Code == 0, $"exit {on.Code}/{off.Code}\n{on.Out}{on.Err}\n{off.Out}{off.Err}");
+        Assert.Contains("safety gate on", on.Out);
+        Assert.Contains("gate OFF (pass-through)", off.Out);
+        Assert.Matches(@"return: mean -?\d+\.\d over 1 episodes", off.Out);
+        Assert.Matches(@"uncertainty_veto \d+", on.Out);
+        var bad = RunDemo([.. args, "--gate", "none"]);
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--gate must be safety or pass", bad.Err);
+    }
+
+    [Fact]
     public void Demo_RunsOneEpisodeThroughTheEmbeddedBroker_AndPrintsTheSummary()
     {
         // Real time (one 200-step episode = 10 s), a small planning budget so a busy CI machine keeps up.

@@ -91,11 +91,23 @@ public class SeamTests : IDisposable
         Assert.Contains("no safety predictor: state limits and the uncertainty veto are off", alone.ToString());
     }
 
+    /// <summary>The model shipped before issue 19 (format-1 card, max-member-l2 graph), kept as a fixture for old-card reading.</summary>
+    private static string Format1Model => Path.Combine(AppContext.BaseDirectory, "Fixtures", "pendulum-format1.onnx");
+
+    [Fact]
+    public void Info_ReadsTheShippedModelsTotalStdCard()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, Cli(InfoCommand.Create(output), "info", ShippedModel.Locate()).Code);
+        Assert.Contains("disagreement total-std", output.ToString());
+        Assert.Contains("veto threshold: ", output.ToString());
+    }
+
     [Fact]
     public void Info_ReadsTheShippedFormat1Card_AsFormat2()
     {
         var output = new StringWriter();
-        Assert.Equal(0, Cli(InfoCommand.Create(output), "info", ShippedModel.Locate()).Code);
+        Assert.Equal(0, Cli(InfoCommand.Create(output), "info", Format1Model).Code);
         string text = output.ToString();
         Assert.Contains("card: format 1 (read as format 2), kind ensemble-dynamics, algo pets", text);
         Assert.Contains("controller: ensemble MPC", text);
@@ -105,10 +117,11 @@ public class SeamTests : IDisposable
     [Fact]
     public void Cards_OfFormat1And2_BothLoad_AndFormat2RoundTrips()
     {
-        ModelFile shipped = ModelFile.Read(ShippedModel.Locate());
+        ModelFile shipped = ModelFile.Read(Format1Model);
         Assert.Equal(1, shipped.Card.StoredFormatVersion);
         Assert.Equal(ModelKinds.EnsembleDynamics, shipped.Card.Kind);
         Assert.NotNull(shipped.Card.Ensemble);
+        Assert.Equal(DisagreementMeasure.MaxMemberL2, shipped.Card.Ensemble.Measure);   // format 1 predates ensemble.disagreement
         Assert.True(shipped.Card.Uncertainty!.P99 > 0);
         Assert.Equal(ModelCard.ThisFile, shipped.Card.Graphs[GraphRoles.Step]);
         Assert.Equal("pendulum", shipped.Card.TaskCost!.Task);

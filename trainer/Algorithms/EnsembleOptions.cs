@@ -28,6 +28,8 @@ public sealed record EnsembleOptions
     /// <summary>Weight on the log-variance bounds in the loss, keeping them tight around the data.</summary>
     public double LogVarBoundPenalty { get; init; } = 0.01;
     public int Seed { get; init; }
+    /// <summary>How the disagreement D is computed (in training's calibration and in the exported graph).</summary>
+    public Robotics.Core.Models.DisagreementMeasure Disagreement { get; init; } = Robotics.Core.Models.DisagreementMeasures.Default;
     /// <summary>Torch intra-op threads. 1-2 are steadier than more on a small shared machine.</summary>
     public int Threads { get; init; } = Math.Min(2, Environment.ProcessorCount);
 

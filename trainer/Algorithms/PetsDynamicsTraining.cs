@@ -1,3 +1,4 @@
+using Robotics.Core.Models;
 using Robotics.Core.Episodes;
 using Robotics.Trainer.Models;
 using Robotics.Trainer.Native;
@@ -31,9 +32,8 @@ internal static class PetsDynamicsTraining
         // 1. Split and normalise.
         DynamicsDataset all = DynamicsDataset.From(data);
         if (all.Count < 10) throw new InvalidDataException($"need at least 10 transitions to train and validate, got {all.Count}");
-        int[] order = Enumerable.Range(0, all.Count).ToArray();
-        rng.Shuffle(order);
-        int nVal = Math.Max(1, (int)Math.Round(all.Count * options.ValidationFraction));
+        int[] order = SplitOrder(all.Count, rng);
+        int nVal = HeldOutCount(all.Count, options.ValidationFraction);
         DynamicsDataset validation = all.Rows(order[..nVal]);
         DynamicsDataset train = all.Rows(order[nVal..]);
         int nTrain = train.Count, inDim = train.InputDim, outDim = train.TargetDim;
@@ -112,7 +112,7 @@ internal static class PetsDynamicsTraining
                 ValidationTransitions = nVal,
             };
             var (valObs, valAct) = validation.ObsAndActions();
-            model.CalibrateDisagreement(valObs, valAct, nVal);
+            model.CalibrateDisagreement(valObs, valAct, nVal, new HeldOutSplit(options.Seed, options.ValidationFraction));
             return model;
         }
         catch
@@ -121,6 +121,24 @@ internal static class PetsDynamicsTraining
             throw;
         }
     }
+
+    /// <summary>The row order the split takes: the first <see cref="HeldOutCount"/> rows are held out.</summary>
+    private static int[] SplitOrder(int count, Random rng)
+    {
+        int[] order = Enumerable.Range(0, count).ToArray();
+        rng.Shuffle(order);
+        return order;
+    }
+
+    private static int HeldOutCount(int count, double fraction) => Math.Max(1, (int)Math.Round(count * fraction));
+
+    /// <summary>
+    /// Not real-time. The indices of the rows training held out for validation and calibration, given the split the card
+    /// records (<see cref="UncertaintyCalibration.TrainingSplit"/>) and the same transitions in the same order: the first
+    /// draw of training's generator shuffles the rows, and the first <c>round(count x fraction)</c> are held out.
+    /// </summary>
+    public static int[] HeldOutRows(int count, HeldOutSplit split) =>
+        SplitOrder(count, new Random(split.Seed))[..HeldOutCount(count, split.Fraction)];
 
     /// <summary>
     /// One optimiser step on minibatch x [E,B,in], y [E,B,out]: Gaussian NLL summed over members, the

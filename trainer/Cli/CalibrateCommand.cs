@@ -7,10 +7,12 @@ using Robotics.Trainer.Safety;
 namespace Robotics.Trainer.Cli;
 
 /// <summary>
-/// `robotics-train calibrate --model M --data DIR [--data DIR2] [--false-veto-rate 0.01] [--out M2]`:
-/// re-calibrates the uncertainty veto of an existing model on new Parquet episodes (split-conformal
-/// threshold at the target rate, written into the card's uncertainty section; see UncertaintyRecalibration).
-/// Without --out the model file is rewritten in place.
+/// `robotics-train calibrate --model M --data DIR [--data DIR2] [--training-data TRAIN] [--measure total-std]
+/// [--false-veto-rate 0.01] [--out M2]`: re-calibrates the uncertainty veto of an existing model on new Parquet
+/// episodes, pooled with the rows training held out of TRAIN (split-conformal threshold at the target rate, written
+/// into the card's uncertainty section; see UncertaintyRecalibration). --measure first rebuilds the step graph with
+/// that disagreement measure (how a model exported before issue 19 moves to total-std). Without --out the model file
+/// is rewritten in place.
 /// </summary>
 public static class CalibrateCommand
 {
@@ -20,20 +22,27 @@ public static class CalibrateCommand
         var data = new Option<string[]>("--data") { Description = "Folder(s) of Parquet episodes the model was not trained on.", Required = true, AllowMultipleArgumentsPerToken = false };
         var rate = new Option<double>("--false-veto-rate") { Description = "Share of in-distribution transitions the veto may refuse.", DefaultValueFactory = _ => ConformalThreshold.DefaultFalseVetoRate };
         var output = new Option<string?>("--out") { Description = "Where to write the re-calibrated model (default: in place)." };
+        var training = new Option<string?>("--training-data") { Description = "The folder the model was trained from: the rows training held out join the calibration set." };
+        var measure = new Option<string?>("--measure") { Description = $"Rebuild the step graph with this disagreement measure first ({string.Join(", ", DisagreementMeasures.Names)})." };
         var command = new Command("calibrate", "Re-calibrate a model's uncertainty veto threshold on new episodes (split-conformal).");
-        foreach (Option o in new Option[] { model, data, rate, output }) command.Options.Add(o);
+        foreach (Option o in new Option[] { model, data, rate, output, training, measure }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             RecalibrationOptions options;
-            try { options = new RecalibrationOptions(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(rate), parse.GetValue(output)).Validate(); }
+            try
+            {
+                string? m = parse.GetValue(measure);
+                options = new RecalibrationOptions(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(rate), parse.GetValue(output),
+                                                   parse.GetValue(training), m is null ? null : DisagreementMeasures.Parse(m)).Validate();
+            }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             RecalibrationResult r;
             try { r = UncertaintyRecalibration.Run(options); }
             catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException) { throw new UsageException(e.Message); }
             var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Format(inv, "calibrated on {0} transitions: threshold {1:G4} ({2} at false-veto rate {3}), was {4}",
+            Console.WriteLine(string.Format(inv, "calibrated on {0} transitions ({5} held out of the training data): threshold {1:G4} ({2} at false-veto rate {3}, measure {6}), was {4}",
                 r.After.CalibrationTransitions, r.After.Threshold, r.After.ThresholdMethod, r.After.TargetFalseVetoRate,
-                r.Before is null ? "none" : r.Before.VetoThreshold.ToString("G4", inv)));
+                r.Before is null ? "none" : r.Before.VetoThreshold.ToString("G4", inv), r.TrainingHeldOut, r.Measure));
             Console.WriteLine(double.IsNaN(r.HeldOutRate) ? "held-out check: too few episodes"
                 : string.Format(inv, "held-out check: threshold from even episodes vetoes {0:P2} of odd episodes' transitions", r.HeldOutRate));
             Console.WriteLine($"wrote {r.OutPath}");

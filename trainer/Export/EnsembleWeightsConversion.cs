@@ -7,10 +7,11 @@ namespace Robotics.Trainer.Export;
 public static class EnsembleWeightsConversion
 {
     /// <summary>The output layer holds the mean head only: obs_dim delta columns then the reward.</summary>
-    public static EnsembleParameters ToParameters(this EnsembleWeights w)
+    public static EnsembleParameters ToParameters(this EnsembleWeights w, DisagreementMeasure measure)
     {
         int[] sizes = [w.LayerShapes[0].In, .. w.LayerShapes.Select(s => s.Out)];
         return new EnsembleParameters(w.ObsDim, w.ActDim, w.Elites, sizes, [.. w.LayerWeights], [.. w.LayerBiases],
-            w.InputNormalizer.Mean, w.InputNormalizer.Std, w.OutputNormalizer.Mean, w.OutputNormalizer.Std, predictsReward: true);
+            w.InputNormalizer.Mean, w.InputNormalizer.Std, w.OutputNormalizer.Mean, w.OutputNormalizer.Std, predictsReward: true)
+        { Measure = measure };
     }
 }

@@ -43,7 +43,7 @@ public static class OnnxExporter
             ActionSpace = new CardSpace(inputs.ActionSpace.Names, inputs.ActionSpace.Low, inputs.ActionSpace.High),
             ControlPeriodSeconds = inputs.ControlPeriod.TotalSeconds,
             Graphs = new() { [GraphRoles.Step] = ModelCard.ThisFile },
-            Ensemble = new EnsembleSection(model.Members, model.Elites.Count),
+            Ensemble = new EnsembleSection(model.Members, model.Elites.Count) { Disagreement = model.Options.Disagreement.Name() },
             TrainingDataDigest = inputs.TrainingDataDigest,
             TrainingTransitions = model.TrainingTransitions + model.ValidationTransitions,
             Metrics = new Dictionary<string, double>
@@ -64,13 +64,21 @@ public static class OnnxExporter
         }.Validate();
     }
 
-    /// <summary>The ONNX model for <paramref name="weights"/> with <paramref name="card"/> in its metadata.</summary>
-    public static OnnxModel BuildModel(EnsembleWeights weights, ModelCard card) =>
-        EnsembleStepGraph.Build(weights.ToParameters(), new Dictionary<string, string> { [ModelCard.MetadataKey] = card.ToJson() },
+    /// <summary>
+    /// The ONNX model for <paramref name="weights"/> with <paramref name="card"/> in its metadata; the graph's
+    /// disagreement is the card's <c>ensemble.disagreement</c> measure.
+    /// </summary>
+    public static OnnxModel BuildModel(EnsembleWeights weights, ModelCard card)
+    {
+        DisagreementMeasure measure = card.Ensemble?.Measure ?? DisagreementMeasures.Default;
+        string d = measure == DisagreementMeasure.TotalStd
+            ? "sqrt of the elites' per-dimension variances summed"
+            : "max over elites of the L2 distance to the elites' mean";
+        return EnsembleStepGraph.Build(weights.ToParameters(measure), new Dictionary<string, string> { [ModelCard.MetadataKey] = card.ToJson() },
             TrainerVersion,
             "PETS ensemble one-step model: raw obs and action in; elites' mean next observation and reward, " +
-            "each elite's next observation, and disagreement (max over elites of the L2 distance to the elites' mean " +
-            "predicted observation change, normalised units) out.");
+            $"each elite's next observation, and disagreement ({d} of the predicted observation change, normalised units) out.");
+    }
 
     public static string TrainerVersion { get; } =
         "robotics-train " + (typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");

@@ -7,5 +7,5 @@ namespace Robotics.Trainer.Models;
 /// <param name="NextObs">[n, obs]: mean over elites.</param>
 /// <param name="Reward">[n]: mean over elites.</param>
 /// <param name="NextObsMembers">[K, n, obs]: each elite's mean.</param>
-/// <param name="Disagreement">[n]: max over elites of the L2 distance between the elite's and the elites' mean predicted observation change, in normalised units.</param>
+/// <param name="Disagreement">[n]: by the options' measure, total-std (sqrt of the elites' per-dimension variances of the predicted observation change, summed) or max-member-l2 (max over elites of the L2 distance to the elites' mean), in normalised units.</param>
 public sealed record EnsemblePrediction(float[] NextObs, float[] Reward, float[] NextObsMembers, float[] Disagreement);

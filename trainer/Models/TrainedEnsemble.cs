@@ -65,7 +65,9 @@ public sealed class TrainedEnsemble : IDisposable
         Tensor reward = y.narrow(2, ObsDim, 1).squeeze(2).mean([0]);                                  // [n]
         Tensor muObs = mu.narrow(2, 0, ObsDim);
         Tensor spread = (muObs - muObs.mean([0], keepdim: true)).square().sum(2);                     // [K, n]
-        Tensor disagreement = spread.max(0).values.sqrt();                                           // [n]
+        Tensor disagreement = (Options.Disagreement == DisagreementMeasure.TotalStd
+            ? spread.mean([0])                                                                          // total-std
+            : spread.max(0).values).sqrt();                                                            // max-member-l2; [n]
         return new EnsemblePrediction(
             members.mean([0]).data<float>().ToArray(),
             reward.data<float>().ToArray(),
@@ -80,7 +82,7 @@ public sealed class TrainedEnsemble : IDisposable
     public UncertaintyCalibration? Calibration { get; private set; }
 
     /// <summary>Sets the disagreement statistics from predictions on held-out rows (the validation split).</summary>
-    internal void CalibrateDisagreement(float[] obs, float[] actions, int n)
+    internal void CalibrateDisagreement(float[] obs, float[] actions, int n, HeldOutSplit split)
     {
         float[] d = Predict(obs, actions, n).Disagreement;
         float[] sorted = (float[])d.Clone();
@@ -88,9 +90,9 @@ public sealed class TrainedEnsemble : IDisposable
         DisagreementP99 = Percentile(sorted, 0.99);
         DisagreementMax = sorted[^1];
         double rate = ConformalThreshold.DefaultFalseVetoRate;
-        Calibration = n >= ConformalThreshold.MinScores(rate) && d.All(float.IsFinite)
+        Calibration = (n >= ConformalThreshold.MinScores(rate) && d.All(float.IsFinite)
             ? ConformalThreshold.Calibrate(d, rate, $"validation split of the training data ({n} transitions)")
-            : new UncertaintyCalibration { P99 = DisagreementP99, Max = DisagreementMax };
+            : new UncertaintyCalibration { P99 = DisagreementP99, Max = DisagreementMax }) with { TrainingSplit = split };
     }
 
     /// <summary>Linear-interpolated quantile of sorted values (numpy's default).</summary>

@@ -5,8 +5,18 @@ using Robotics.Runtime.Models;
 namespace Robotics.Trainer.Safety;
 
 /// <summary>Options of `robotics-train calibrate`; validated before anything is read.</summary>
+/// <param name="ModelPath">The model whose card to re-calibrate.</param>
+/// <param name="DataDirs">Episodes the model was not trained on (e.g. the deployed controller's, `robotics run --record`).</param>
+/// <param name="FalseVetoRate">The target share of in-distribution transitions vetoed.</param>
+/// <param name="OutPath">Where to write the model (null: in place).</param>
+/// <param name="TrainingDataDir">
+/// Optional: the folder the model was trained from; the rows training held out (card <c>uncertainty.training_split</c>)
+/// join the calibration set.
+/// </param>
+/// <param name="Measure">Optional: rebuild the step graph so that its disagreement is this measure before calibrating.</param>
 public sealed record RecalibrationOptions(string ModelPath, IReadOnlyList<string> DataDirs,
-                                          double FalseVetoRate = ConformalThreshold.DefaultFalseVetoRate, string? OutPath = null)
+                                          double FalseVetoRate = ConformalThreshold.DefaultFalseVetoRate, string? OutPath = null,
+                                          string? TrainingDataDir = null, DisagreementMeasure? Measure = null)
 {
     public RecalibrationOptions Validate()
     {
@@ -14,6 +24,8 @@ public sealed record RecalibrationOptions(string ModelPath, IReadOnlyList<string
         if (DataDirs is not { Count: > 0 }) throw new ArgumentException("--data: name at least one folder of Parquet episodes");
         foreach (string d in DataDirs)
             if (!Directory.Exists(d)) throw new ArgumentException($"--data '{d}' is not a folder");
+        if (TrainingDataDir is not null && !Directory.Exists(TrainingDataDir))
+            throw new ArgumentException($"--training-data '{TrainingDataDir}' is not a folder");
         if (!(FalseVetoRate > 0 && FalseVetoRate < 1)) throw new ArgumentException($"--false-veto-rate must be in (0, 1), got {FalseVetoRate}");
         if (OutPath is not null && !OutPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--out '{OutPath}' must end in .onnx");
@@ -29,7 +41,10 @@ public sealed record RecalibrationOptions(string ModelPath, IReadOnlyList<string
 /// Share of the odd episodes' transitions above the threshold computed from the even episodes alone (the
 /// method checked on data it did not see; NaN when there are fewer than two episodes or too few transitions).
 /// </param>
-public sealed record RecalibrationResult(string OutPath, UncertaintyCalibration? Before, UncertaintyCalibration After, double HeldOutRate);
+/// <param name="TrainingHeldOut">Held-out training rows in the calibration set (0 without --training-data).</param>
+/// <param name="Measure">The written card's disagreement measure.</param>
+public sealed record RecalibrationResult(string OutPath, UncertaintyCalibration? Before, UncertaintyCalibration After, double HeldOutRate,
+                                         int TrainingHeldOut = 0, string? Measure = null);
 
 /// <summary>
 /// Re-calibrates an existing model's uncertainty veto on new episodes (e.g. recorded by the deployed
@@ -51,18 +66,59 @@ public static class UncertaintyRecalibration
         if (first.Obs.Length != file.Card.ObsDim || first.Action.Length != file.Card.ActDim)
             throw new InvalidDataException(
                 $"--data has {first.Obs.Length}-d observations and {first.Action.Length}-d actions; model '{options.ModelPath}' is for {file.Card.ObsDim} and {file.Card.ActDim} ({file.Card.EnvId})");
+        IReadOnlyList<Transition> heldOut = options.TrainingDataDir is null ? [] : TrainingHeldOut(file.Card, options.TrainingDataDir);
 
-        float[][] perEpisode;
-        using (var model = OnnxWorldModel.Load(options.ModelPath, robot: null))
-            perEpisode = episodes.Select(e => Scores(model, e.Transitions)).ToArray();
-        float[] all = perEpisode.SelectMany(s => s).ToArray();
-
-        string data = string.Join("; ", options.DataDirs.Select(d => $"{d} (sha256 {EpisodeReader.Digest(d)[..16]})"));
-        var after = ConformalThreshold.Calibrate(all, options.FalseVetoRate, $"recorded episodes: {data}, {episodes.Count} episodes",
-                                                 file.Card.Uncertainty?.Method ?? UncertaintyCalibration.EnsembleDisagreement);
         string outPath = options.OutPath ?? options.ModelPath;
-        file.WithCard(file.Card with { Uncertainty = after }, outPath);
-        return new RecalibrationResult(outPath, file.Card.Uncertainty, after, HeldOutRate(perEpisode, options.FalseVetoRate));
+        // A measure change rebuilds the graph first (into the output, or a temporary beside it) so the scores are the new measure's.
+        string scored = options.ModelPath;
+        string? rebuilt = null;
+        if (options.Measure is { } m && m != (file.Card.Ensemble?.Measure ?? DisagreementMeasure.MaxMemberL2))
+        {
+            rebuilt = outPath + ".measure.tmp";
+            StepGraphMeasure.Rewrite(file, m, rebuilt);
+            file = ModelFile.Read(rebuilt);
+            scored = rebuilt;
+        }
+        try
+        {
+            float[][] perEpisode;
+            float[] trainScores;
+            using (var model = OnnxWorldModel.Load(scored, robot: null))
+            {
+                perEpisode = episodes.Select(e => Scores(model, e.Transitions)).ToArray();
+                trainScores = Scores(model, heldOut);
+            }
+            float[] all = [.. perEpisode.SelectMany(s => s), .. trainScores];
+
+            string data = string.Join("; ", options.DataDirs.Select(d => $"{d} (sha256 {EpisodeReader.Digest(d)[..16]})"));
+            string source = $"recorded episodes: {data}, {episodes.Count} episodes, {n} transitions" +
+                            (options.TrainingDataDir is null ? "" : $"; held-out rows of the training data {options.TrainingDataDir}: {heldOut.Count} transitions");
+            var after = ConformalThreshold.Calibrate(all, options.FalseVetoRate, source,
+                                                     file.Card.Uncertainty?.Method ?? UncertaintyCalibration.EnsembleDisagreement)
+                        with { TrainingSplit = file.Card.Uncertainty?.TrainingSplit };
+            var before = ModelFile.Read(options.ModelPath).Card.Uncertainty;
+            file.WithCard(file.Card with { Uncertainty = after }, outPath);
+            return new RecalibrationResult(outPath, before, after, HeldOutRate(perEpisode, options.FalseVetoRate), heldOut.Count, file.Card.Ensemble?.Disagreement);
+        }
+        finally
+        {
+            if (rebuilt is not null && File.Exists(rebuilt)) File.Delete(rebuilt);
+        }
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="dir"/> that training held out: the first <c>training_transitions</c> transitions (the
+    /// data the model saw, in the folder's order) split as the card's <c>uncertainty.training_split</c> records.
+    /// </summary>
+    public static IReadOnlyList<Transition> TrainingHeldOut(ModelCard card, string dir)
+    {
+        HeldOutSplit split = card.Uncertainty?.TrainingSplit
+            ?? throw new InvalidDataException("--training-data: the card records no training split (uncertainty.training_split); retrain, or calibrate on --data alone");
+        var rows = EpisodeReader.ReadEpisodes(dir).SelectMany(e => e.Transitions).ToList();
+        if (rows.Count < card.TrainingTransitions)
+            throw new InvalidDataException($"--training-data '{dir}' has {rows.Count} transitions, fewer than the {card.TrainingTransitions} the model was trained on");
+        var seen = rows.Take((int)card.TrainingTransitions).ToList();
+        return Algorithms.PetsDynamicsTraining.HeldOutRows(seen.Count, split).Select(i => seen[i]).ToList();
     }
 
     /// <summary>The predictor's uncertainty on each transition's (obs, action), in batches of its MaxBatch rows.</summary>

@@ -7,7 +7,9 @@ namespace Robotics.Core.Onnx.Ensemble;
 /// rollout graph (the weights become initializers once, however many steps use them). Per step:
 /// normalise [obs, action]; for every member at once, dense layers as batched MatMul
 /// ([N, in] x [E, in, out] broadcasts to [E, N, out]) with SiLU between them; denormalise the delta means and
-/// add the observation. Disagreement D = max over members of || mu_e - mean(mu) ||_2 in normalised output units.
+/// add the observation. Disagreement D in normalised output units, by <see cref="EnsembleParameters.Measure"/>:
+/// total-std = sqrt(mean over members of || mu_e - mean(mu) ||_2^2) (the default), or max-member-l2 = max over
+/// members of || mu_e - mean(mu) ||_2 (graphs exported before issue 19).
 /// </summary>
 public sealed class EnsembleForward
 {
@@ -94,7 +96,10 @@ public sealed class EnsembleForward
         OnnxValue next = g.ReduceMean(members, [0], keepDims: false);
 
         OnnxValue diff = g.Sub(deltaNorm, g.ReduceMean(deltaNorm, [0], keepDims: true));
-        OnnxValue disagreement = g.Sqrt(g.ReduceMax(g.ReduceSumSquare(diff, [2], keepDims: false), [0], keepDims: false));
+        OnnxValue sq = g.ReduceSumSquare(diff, [2], keepDims: false);   // [E, N]
+        OnnxValue disagreement = g.Sqrt(_p.Measure == DisagreementMeasure.TotalStd
+            ? g.ReduceMean(sq, [0], keepDims: false)
+            : g.ReduceMax(sq, [0], keepDims: false));
 
         OnnxValue reward;
         if (_p.PredictsReward)

@@ -9,8 +9,11 @@ namespace Robotics.Core.Onnx.Ensemble;
 /// </summary>
 public static class EnsembleParametersReader
 {
-    /// <summary>Not real-time. Null (with the reason) when the file was not written by this builder.</summary>
-    public static EnsembleParameters? FromStepModel(ReadOnlySpan<byte> model, int obsDim, int actDim, out string reason)
+    /// <summary>
+    /// Not real-time. Null (with the reason) when the file was not written by this builder. The graph does not record
+    /// its disagreement measure; pass the card's (<see cref="EnsembleSection.Measure"/>) and check the rebuilt outputs.
+    /// </summary>
+    public static EnsembleParameters? FromStepModel(ReadOnlySpan<byte> model, int obsDim, int actDim, DisagreementMeasure measure, out string reason)
     {
         Dictionary<string, OnnxInitializerReader.Tensor> t;
         try { t = OnnxInitializerReader.ReadFloatInitializers(model); }
@@ -39,7 +42,7 @@ public static class EnsembleParametersReader
         {
             reason = "";
             return new EnsembleParameters(obsDim, actDim, members, [.. sizes], [.. weights], [.. biases],
-                t[EnsembleForward.InputMeanName].Data, t[EnsembleForward.InputStdName].Data, outMean, outStd, reward);
+                t[EnsembleForward.InputMeanName].Data, t[EnsembleForward.InputStdName].Data, outMean, outStd, reward) { Measure = measure };
         }
         catch (ArgumentException e) { reason = e.Message; return null; }
     }

@@ -22,7 +22,7 @@ public static class ModelFiles
         Kind = ModelKinds.EnsembleDynamics,
         Algo = "pets",
         Graphs = new() { [GraphRoles.Step] = ModelCard.ThisFile },
-        Ensemble = new EnsembleSection(members, members),
+        Ensemble = new EnsembleSection(members, members) { Disagreement = DisagreementMeasures.Default.Name() },
         Uncertainty = new UncertaintyCalibration { P99 = 0.1, Max = 0.2 },
         TaskCost = new TaskCostSection("pendulum"),
         TrainingDataDigest = "0123abcd",

@@ -32,11 +32,12 @@ public sealed class EnsembleGraphTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void StepGraph_MatchesPlainLoopForward_ForEveryOutput(bool predictsReward)
+    [InlineData(false, DisagreementMeasure.TotalStd)]
+    [InlineData(true, DisagreementMeasure.TotalStd)]
+    [InlineData(true, DisagreementMeasure.MaxMemberL2)]
+    public void StepGraph_MatchesPlainLoopForward_ForEveryOutput(bool predictsReward, DisagreementMeasure measure)
     {
-        var p = ReferenceEnsemble.Small(predictsReward);
+        var p = ReferenceEnsemble.Small(predictsReward, measure: measure);
         var rng = new Random(3);
         int n = 17;
         var obs = Enumerable.Range(0, n * 3).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();

@@ -1,4 +1,5 @@
 using Robotics.Core.Tasks;
+using Robotics.Core.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robotics.Core.Onnx.Ensemble;
 using Robotics.Runtime.Benchmarks;
@@ -20,19 +21,42 @@ public sealed class LoadTimeRolloutTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string WriteModel(bool predictsReward)
+    private string WriteModel(bool predictsReward, DisagreementMeasure measure = DisagreementMeasures.Default, Core.Models.ModelCard? card = null)
     {
-        var p = ReferenceEnsemble.Small(predictsReward);
-        string path = System.IO.Path.Combine(_dir.Path, $"model-{predictsReward}.onnx");
-        EnsembleStepGraph.Build(p, new Dictionary<string, string> { [Core.Models.ModelCard.MetadataKey] = ModelFiles.PendulumCard().ToJson() }).Save(path);
+        var p = ReferenceEnsemble.Small(predictsReward, measure: measure);
+        string path = System.IO.Path.Combine(_dir.Path, $"model-{predictsReward}-{measure}-{Guid.NewGuid():N}.onnx");
+        EnsembleStepGraph.Build(p, new Dictionary<string, string> { [Core.Models.ModelCard.MetadataKey] = (card ?? ModelFiles.PendulumCard()).ToJson() }).Save(path);
         return path;
+    }
+
+    [Fact]
+    public void TryCreate_BuildsTheRollout_ForAnOldCardsMaxMemberGraph()
+    {
+        // A card written before issue 19 has no ensemble.disagreement: its graph computes max-member-l2.
+        var card = ModelFiles.PendulumCard() with { Ensemble = new Core.Models.EnsembleSection(3, 3) };
+        Assert.Equal(DisagreementMeasure.MaxMemberL2, card.Ensemble!.Measure);
+        string path = WriteModel(false, DisagreementMeasure.MaxMemberL2, card);
+        using var rollout = RolloutModelFactory.TryCreate(path, card, 5, new CostSettings { UncertaintyLambda = 1 },
+            new PendulumCost(), new WorldModelOptions { MaxBatch = 8 }, NullLogger.Instance);
+        Assert.NotNull(rollout);
+    }
+
+    [Fact]
+    public void TryCreate_FallsBackToStepByStep_WhenTheCardNamesAnotherMeasureThanTheGraphComputes()
+    {
+        string path = WriteModel(false, DisagreementMeasure.MaxMemberL2);   // card says total-std
+        var log = new ListLogger();
+        var rollout = RolloutModelFactory.TryCreate(path, ModelFiles.PendulumCard(), 5, new CostSettings(), new PendulumCost(),
+            new WorldModelOptions { MaxBatch = 8 }, log);
+        Assert.Null(rollout);
+        Assert.Contains(log.Lines, l => l.Contains("planning step by step") && l.Contains("'disagreement'"));
     }
 
     [Fact]
     public void ParametersReader_RecoversTheExactArrays_FromAStepModel()
     {
         var p = ReferenceEnsemble.Small(true);
-        var back = EnsembleParametersReader.FromStepModel(EnsembleStepGraph.Build(p).Serialize(), 3, 1, out string reason);
+        var back = EnsembleParametersReader.FromStepModel(EnsembleStepGraph.Build(p).Serialize(), 3, 1, p.Measure, out string reason);
         Assert.True(back is not null, reason);
         Assert.Equal(p.LayerSizes, back.LayerSizes);
         Assert.True(back.PredictsReward);

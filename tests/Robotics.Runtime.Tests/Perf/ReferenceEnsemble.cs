@@ -53,20 +53,23 @@ public static class ReferenceEnsemble
                     next[i * o + j] += members[(m * n + i) * o + j] / e;
                     meanNorm[j] += norm[(m * n + i) * o + j] / (double)e;
                 }
-            double best = 0;
+            double best = 0, sum = 0;
             for (int m = 0; m < e; m++)
             {
                 double ss = 0;
                 for (int j = 0; j < o; j++) { double d = norm[(m * n + i) * o + j] - meanNorm[j]; ss += d * d; }
-                best = Math.Max(best, Math.Sqrt(ss));
+                best = Math.Max(best, ss);
+                sum += ss;
             }
-            dis[i] = (float)best;
+            // max-member-l2: the largest member distance; total-std: sqrt of the summed per-dim population variances.
+            dis[i] = (float)Math.Sqrt(p.Measure == DisagreementMeasure.TotalStd ? sum / e : best);
         }
         return new Step(members, next, reward, dis);
     }
 
     /// <summary>Random parameters with non-trivial normalisation, small enough for fast tests.</summary>
-    public static EnsembleParameters Small(bool predictsReward, int members = 3, int seed = 7, int hidden = 16)
+    public static EnsembleParameters Small(bool predictsReward, int members = 3, int seed = 7, int hidden = 16,
+                                           DisagreementMeasure measure = DisagreementMeasures.Default)
     {
         var rng = new Random(seed);
         var r = EnsembleParameters.CreateRandom(3, 1, members, [hidden, hidden], predictsReward ? 8 : 6, predictsReward, rng);
@@ -74,6 +77,6 @@ public static class ReferenceEnsemble
         int mw = r.MeanWidth;
         // Output std kept small so rollouts stay in a sane range over the horizon.
         return new EnsembleParameters(3, 1, members, [.. r.LayerSizes], [.. r.Weights], [.. r.Biases],
-            F(4, -0.2f, 0.2f), F(4, 0.5f, 2f), F(mw, -0.05f, 0.05f), F(mw, 0.05f, 0.2f), predictsReward);
+            F(4, -0.2f, 0.2f), F(4, 0.5f, 2f), F(mw, -0.05f, 0.05f), F(mw, 0.05f, 0.2f), predictsReward) { Measure = measure };
     }
 }

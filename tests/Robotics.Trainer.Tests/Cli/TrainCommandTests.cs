@@ -31,7 +31,7 @@ public sealed class TrainCommandTests : IDisposable
         using var session = new InferenceSession(Model);
         var card = ModelCard.FromJson(session.ModelMetadata.CustomMetadataMap[ModelCard.MetadataKey]);
         Assert.Equal("pendulum", card.EnvId);
-        Assert.Equal(new EnsembleSection(3, 2), card.Ensemble);
+        Assert.Equal(new EnsembleSection(3, 2) { Disagreement = DisagreementMeasures.TotalStd }, card.Ensemble);
         Assert.Equal(ModelKinds.EnsembleDynamics, card.Kind);
         Assert.Equal(EpisodeReader.Digest(Data), card.TrainingDataDigest);
         string[] csv = File.ReadAllLines(Path.Combine(_dir, "out", "model.learning-curve.csv"));

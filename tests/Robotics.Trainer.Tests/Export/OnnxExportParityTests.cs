@@ -81,7 +81,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
         Assert.Equal(["cos_theta", "sin_theta", "theta_dot"], card.ObservationSpace.Names);
         Assert.Equal([2f], card.ActionSpace.High);
         Assert.Equal(0.05, card.ControlPeriodSeconds, 12);
-        Assert.Equal(new EnsembleSection(4, 3), card.Ensemble);
+        Assert.Equal(new EnsembleSection(4, 3) { Disagreement = DisagreementMeasures.TotalStd }, card.Ensemble);
         Assert.Equal("pendulum", card.TaskCost?.Task);
         Assert.Equal(400, card.TrainingTransitions);
         Assert.Equal(_m.Model.ValidationMse, card.Metrics["validation_mse"]);

@@ -1,0 +1,83 @@
+using Robotics.Core.Episodes;
+using Robotics.Sim.Environments;
+
+namespace Robotics.Trainer.Safety;
+
+/// <summary>
+/// The velocities a model's training data covered, per velocity dimension of a built-in robot, and states outside
+/// that range: the out-of-distribution probe of `veto-eval`. Positions and angles are drawn uniformly (they wrap or
+/// are bounded and the data covers them); every velocity lies beyond the range by at least the margin, up to the
+/// observation bound, on a side drawn at random (weighted by room). Not real-time.
+/// </summary>
+public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Names, float[] Low, float[] High, float[] Bound)
+{
+    /// <summary>Velocity dimensions of the built-in robots' observations.</summary>
+    public static int[] VelocityDimsOf(IEnvironment env) => env switch
+    {
+        Pendulum => [2],
+        CartpoleSwingup => [3, 4],
+        Reacher2D => [4, 5],
+        _ => throw new ArgumentException($"veto-eval: no velocity layout for '{env.Id}' (built-in robots: pendulum, cartpole-swingup, reacher2d)"),
+    };
+
+    /// <summary>Min and max of each velocity over the observations and next observations of <paramref name="rows"/>.</summary>
+    public static TrainingRange Of(IEnvironment env, IReadOnlyList<Transition> rows)
+    {
+        int[] dims = VelocityDimsOf(env);
+        var lo = Enumerable.Repeat(float.PositiveInfinity, dims.Length).ToArray();
+        var hi = Enumerable.Repeat(float.NegativeInfinity, dims.Length).ToArray();
+        foreach (var t in rows)
+            for (int k = 0; k < dims.Length; k++)
+            {
+                lo[k] = Math.Min(lo[k], Math.Min(t.Obs[dims[k]], t.NextObs[dims[k]]));
+                hi[k] = Math.Max(hi[k], Math.Max(t.Obs[dims[k]], t.NextObs[dims[k]]));
+            }
+        return new TrainingRange(env.Id, dims, dims.Select(d => env.ObservationSpace.Names[d]).ToArray(), lo, hi,
+                                 dims.Select(d => env.ObservationSpace.High[d]).ToArray());
+    }
+
+    /// <summary>"theta_dot in [-5.9, 6.3] of +-8".</summary>
+    public string Describe(string separator = "; ") => string.Join(separator, Names.Select((n, k) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n} in [{Low[k]:F2}, {High[k]:F2}] of +-{Bound[k]:G4}")));
+
+    /// <summary>The OOD velocity interval(s) of dimension k: (high + m, bound] and [-bound, low - m); empty ones have length 0.</summary>
+    public (double Above, double Below) Room(int k, double margin)
+    {
+        double m = margin * Bound[k];
+        return (Math.Max(0, Bound[k] - (High[k] + m)), Math.Max(0, (Low[k] - m) + Bound[k]));
+    }
+
+    /// <summary>True when every velocity has room outside the range (else there are no OOD states of this kind).</summary>
+    public bool HasOodRoom(double margin) => Enumerable.Range(0, Names.Length).All(k => Room(k, margin) is var r && r.Above + r.Below > 1e-6);
+
+    /// <summary><paramref name="count"/> observations with every velocity outside the range (see the type's summary).</summary>
+    public List<float[]> OodStates(IEnvironment env, Random rng, int count, double margin)
+    {
+        if (!HasOodRoom(margin)) throw new InvalidOperationException($"veto-eval: the training data covers the whole velocity range of {Robot} ({Describe()})");
+        var states = new List<float[]>(count);
+        var obs = new float[env.ObservationSpace.Dimension];
+        double U(double s) => (rng.NextDouble() * 2 - 1) * s;
+        double V(int k)
+        {
+            var (above, below) = Room(k, margin);
+            double m = margin * Bound[k];
+            double u = rng.NextDouble() * (above + below);
+            return u < above ? High[k] + m + u : Low[k] - m - (u - above);
+        }
+        while (states.Count < count)
+        {
+            switch (env)
+            {
+                case Pendulum p: p.SetState(U(Math.PI), V(0), obs); break;
+                case CartpoleSwingup c: c.SetState(U(0.5 * c.Parameters.TrackLimit), U(Math.PI), V(0), V(1), obs); break;
+                case Reacher2D r:
+                    double rad = r.Parameters.TargetRadius * Math.Sqrt(rng.NextDouble()), phi = U(Math.PI);
+                    r.SetState(U(Math.PI), U(Math.PI), V(0), V(1), rad * Math.Cos(phi), rad * Math.Sin(phi), obs);
+                    break;
+                default: throw new ArgumentException($"veto-eval: no state sampler for '{env.Id}'");
+            }
+            states.Add((float[])obs.Clone());
+        }
+        return states;
+    }
+}

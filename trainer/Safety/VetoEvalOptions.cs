@@ -1,0 +1,49 @@
+using Robotics.Core.Models;
+using Robotics.Runtime.Controllers;
+
+namespace Robotics.Trainer.Safety;
+
+/// <summary>
+/// Settings of `robotics-train veto-eval` (<see cref="VetoEvaluation"/>): which trained model and robot, the
+/// folder the model was trained from, how many of the deployed controller's episodes calibrate and how many
+/// (other seeds) evaluate, and the out-of-distribution probe. Immutable; <see cref="Validate"/> names the first bad setting.
+/// </summary>
+public sealed record VetoEvalOptions
+{
+    public required string ModelPath { get; init; }
+    /// <summary>The model's training episodes (PETS: RUN/data); their held-out rows join the calibration set and give the training range.</summary>
+    public required string TrainingDataDir { get; init; }
+    public required string OutDir { get; init; }
+    public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
+    /// <summary>Controller episodes per seed recorded for calibration.</summary>
+    public int CalibrationEpisodes { get; init; } = 4;
+    /// <summary>Controller episodes per seed, on other start states, on which false vetoes are counted.</summary>
+    public int EvalEpisodes { get; init; } = 5;
+    public double FalseVetoRate { get; init; } = ConformalThreshold.DefaultFalseVetoRate;
+    /// <summary>Out-of-distribution probe states per seed, each with <see cref="ActionsPerState"/> random actions.</summary>
+    public int OodStates { get; init; } = 500;
+    public int ActionsPerState { get; init; } = 2;
+    /// <summary>OOD velocities start this fraction of the observation bound beyond the training range.</summary>
+    public double OodMargin { get; init; } = 0.1;
+    /// <summary>The deployed controller (planner and budget; the PETS preset of the robot by default).</summary>
+    public ControllerOptions Controller { get; init; } = new();
+
+    public VetoEvalOptions Validate()
+    {
+        if (!File.Exists(ModelPath)) throw new ArgumentException($"--model: file '{ModelPath}' does not exist");
+        if (!Directory.Exists(TrainingDataDir)) throw new ArgumentException($"--training-data '{TrainingDataDir}' is not a folder");
+        if (string.IsNullOrWhiteSpace(OutDir)) throw new ArgumentException("--out is required");
+        if (Seeds is not { Count: > 0 } || Seeds.Distinct().Count() != Seeds.Count) throw new ArgumentException("--seeds: give one or more distinct seeds");
+        if (Seeds.Any(s => s is < 0 or > 999)) throw new ArgumentException("--seeds must be in [0, 999]");
+        if (CalibrationEpisodes < 1 || EvalEpisodes < 1) throw new ArgumentException($"--calibration-episodes and --eval-episodes must be >= 1, got {CalibrationEpisodes} and {EvalEpisodes}");
+        if (!(FalseVetoRate > 0 && FalseVetoRate < 1)) throw new ArgumentException($"--false-veto-rate must be in (0, 1), got {FalseVetoRate}");
+        if (OodStates < 1 || ActionsPerState < 1) throw new ArgumentException($"--ood-states and --actions-per-state must be >= 1, got {OodStates} and {ActionsPerState}");
+        if (!(OodMargin >= 0 && OodMargin < 1)) throw new ArgumentException($"--ood-margin must be in [0, 1), got {OodMargin}");
+        Controller.Validate();
+        return this;
+    }
+
+    /// <summary>Start seeds of the calibration and evaluation episodes: disjoint per seed and between the two.</summary>
+    public static int CalibrationSeed(int seed) => 10_000 + 100 * seed;
+    public static int EvalSeed(int seed) => 20_000 + 100 * seed;
+}

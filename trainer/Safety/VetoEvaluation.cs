@@ -1,0 +1,115 @@
+using Robotics.Core.Episodes;
+using Robotics.Core.Models;
+using Robotics.Core.Robots;
+using Robotics.Runtime.Models;
+using Robotics.Runtime.Session;
+using Robotics.Safety;
+using Robotics.Safety.Diagnostics;
+using Robotics.Sim.Environments;
+
+namespace Robotics.Trainer.Safety;
+
+/// <summary>One seed's measurement: calibration, false vetoes on the controller's own fresh episodes, OOD vetoes.</summary>
+/// <param name="Robot">The built-in robot.</param>
+/// <param name="Seed">Picks the calibration and evaluation start states.</param>
+/// <param name="CalibrationTransitions">Controller transitions + held-out training rows the threshold came from.</param>
+/// <param name="TrainingHeldOut">How many of them were rows training held out.</param>
+/// <param name="ThresholdBefore">The model's own card threshold (training's validation split).</param>
+/// <param name="Threshold">The re-calibrated threshold written to this seed's card.</param>
+/// <param name="EvalTicks">Gate decisions over the evaluation episodes.</param>
+/// <param name="UncertaintyVetoes">Ticks the uncertainty veto acted on (hysteresis included): the false vetoes.</param>
+/// <param name="Replaced">Evaluation commands the gate replaced for any reason (vetoed, fallback, e-stop).</param>
+/// <param name="ScoreRateBefore">Share of the evaluation transitions with U above <paramref name="ThresholdBefore"/> (no hysteresis).</param>
+/// <param name="ScoreRate">Same above <paramref name="Threshold"/>.</param>
+/// <param name="Ood">OOD probe states x random actions vetoed by the re-calibrated gate.</param>
+/// <param name="EvalReturn">Mean return of the evaluation episodes (gate on).</param>
+public sealed record VetoEvalRow(string Robot, int Seed, long CalibrationTransitions, int TrainingHeldOut, double ThresholdBefore, double Threshold,
+                                 long EvalTicks, long UncertaintyVetoes, long Replaced, double ScoreRateBefore, double ScoreRate, VetoRate Ood,
+                                 double EvalReturn)
+{
+    public double FalseVetoRate => EvalTicks == 0 ? 0 : UncertaintyVetoes / (double)EvalTicks;
+}
+
+/// <summary>
+/// `robotics-train veto-eval` (issue 19): the uncertainty veto measured on the deployed controller's own
+/// distribution. Per seed: (1) the deployed controller (ensemble MPC, safety gate on, lock-step simulator) runs
+/// calibration episodes, recorded as `robotics run --record` does; (2) `calibrate` pools them with the rows
+/// training held out and writes a split-conformal threshold at the target rate into a copy of the model; (3)
+/// the controller with that copy runs evaluation episodes from other start states, and every tick the
+/// uncertainty veto acts on counts as a false veto (the card calls the controller's episodes in distribution);
+/// (4) states with every velocity beyond the training data's range get random actions through the same gate.
+/// Not real-time.
+/// </summary>
+public static class VetoEvaluation
+{
+    public static async Task<(TrainingRange Range, IReadOnlyList<VetoEvalRow> Rows)> RunAsync(VetoEvalOptions options, TextWriter log, CancellationToken ct)
+    {
+        options.Validate();
+        var file = ModelFile.Read(options.ModelPath);
+        string robot = file.Card.EnvId;
+        IEnvironment env = EnvironmentRegistry.Create(robot, 0);
+        var seen = EpisodeReader.ReadEpisodes(options.TrainingDataDir).SelectMany(e => e.Transitions).Take((int)file.Card.TrainingTransitions).ToList();
+        var range = TrainingRange.Of(env, seen);
+        log.WriteLine($"{robot}: training range {range.Describe()} ({seen.Count} transitions)");
+
+        var rows = new List<VetoEvalRow>();
+        foreach (int seed in options.Seeds)
+        {
+            string dir = Path.Combine(options.OutDir, $"{robot}-seed{seed}");
+            string calibDir = Path.Combine(dir, "calibration-episodes"), model = Path.Combine(dir, "model.onnx");
+            Directory.CreateDirectory(dir);
+
+            // 1. The deployed controller's own episodes, recorded.
+            var calib = await RunEpisodesAsync(options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed), options.CalibrationEpisodes,
+                                               options, calibDir, ct).ConfigureAwait(false);
+            log.WriteLine($"  seed {seed}: calibration episodes returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
+
+            // 2. Split-conformal threshold on them and on the rows training held out.
+            var cal = UncertaintyRecalibration.Run(new RecalibrationOptions(options.ModelPath, [calibDir], options.FalseVetoRate, model, options.TrainingDataDir));
+
+            // 3. Fresh episodes with the re-calibrated gate.
+            var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), options.EvalEpisodes, options, null, ct).ConfigureAwait(false);
+            long ticks = eval.Sum(e => e.Safety.Ticks), vetoes = eval.Sum(e => e.Safety[SafetyCheck.UncertaintyVeto]);
+            long replaced = eval.Sum(e => e.Safety.NotOk - e.Safety[SafetyDecision.Clamped]);
+            var evalRows = eval.SelectMany(e => e.Report.Transitions?.Transitions ?? []).ToList();
+            float[] scores;
+            using (var w = OnnxWorldModel.Load(model, robot: null)) scores = UncertaintyRecalibration.Scores(w, evalRows);
+            double before = cal.Before?.VetoThreshold ?? double.NaN, after = cal.After.VetoThreshold;
+
+            // 4. Outside the training range.
+            var spec = env.ToSpec("veto-eval");
+            var states = range.OodStates(EnvironmentRegistry.Create(robot, seed), new Random(seed + 7), options.OodStates, options.OodMargin);
+            VetoRate ood;
+            using (var w = OnnxWorldModel.Load(model, spec, new WorldModelOptions { MaxBatch = 64 }))
+                ood = VetoRateProbe.Measure(spec, w, new SafetyGateOptions(), states, options.ActionsPerState, seed + 11);
+
+            var row = new VetoEvalRow(robot, seed, cal.After.CalibrationTransitions ?? 0, cal.TrainingHeldOut, before, after, ticks, vetoes, replaced,
+                                      Rate(scores, before), Rate(scores, after), ood, eval.Average(e => e.Report.Return));
+            rows.Add(row);
+            log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"  seed {seed}: threshold {before:G4} -> {after:G4} ({row.CalibrationTransitions} transitions, {row.TrainingHeldOut} held out of training); " +
+                $"false vetoes {vetoes}/{ticks} = {row.FalseVetoRate:P2} of ticks (U above threshold: {row.ScoreRate:P2}, at the card's old threshold {row.ScoreRateBefore:P2}); " +
+                $"replaced {replaced}; OOD vetoed {ood.Rate:P2} ({ood.Vetoed}/{ood.Samples}); eval return {row.EvalReturn:F1}"));
+        }
+        return (range, rows);
+    }
+
+    private static double Rate(float[] scores, double t) => scores.Length == 0 ? double.NaN : scores.Count(s => !(s <= t)) / (double)scores.Length;
+
+    /// <summary>The deployed controller with the safety gate on, lock-step, on the simulated robot, from start seed <paramref name="seed"/>.</summary>
+    private static async Task<List<SessionEpisode>> RunEpisodesAsync(string model, string robot, int seed, int episodes, VetoEvalOptions o,
+                                                                     string? recordDir, CancellationToken ct)
+    {
+        var options = new SessionOptions
+        {
+            ModelPath = model, Robot = "sim:" + robot, Episodes = episodes, Realtime = false, Seed = seed, Gate = GateKind.Safety,
+            Controller = o.Controller, RecordDir = recordDir, Record = true,
+        };
+        var list = new List<SessionEpisode>();
+        await using var session = await RobotSession.OpenAsync(options, new SessionServices(), ct).ConfigureAwait(false);
+        await session.ActivateAsync(ct).ConfigureAwait(false);
+        for (int k = 0; k < episodes; k++) list.Add(await session.RunEpisodeAsync(k, ct).ConfigureAwait(false));
+        await session.ReleaseAsync().ConfigureAwait(false);
+        return list;
+    }
+}
