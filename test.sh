@@ -10,6 +10,7 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(
 command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # deploy/mosquitto/make-credentials.sh in the security tests
+command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # the service test scrapes /metrics and lints it
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
 /usr/bin/python3 -c "import numpy" >/dev/null 2>&1 || missing+=(python3-numpy)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)

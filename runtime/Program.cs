@@ -7,7 +7,7 @@ var root = new RootCommand("robotics: run learned controllers on robots (simulat
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
-root.Subcommands.Add(ServeRuntimeCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(EStopCommand.Create());
 return CliApp.Run(root, args);

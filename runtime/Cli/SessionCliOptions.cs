@@ -23,8 +23,10 @@ public sealed class SessionCliOptions
     private readonly Option<bool> _allowUngated = new(SessionOptions.AllowUngatedFlag) { Description = "DANGER: let --gate pass send unchecked commands to a hardware robot" };
     private readonly PlannerCliOptions _controller = new();
 
-    public SessionCliOptions(int defaultEpisodes, string episodesHelp)
+    /// <summary>Options for a verb; <paramref name="modelRequired"/> false where the model may come from elsewhere (serve's configuration files), Read then checks it.</summary>
+    public SessionCliOptions(int defaultEpisodes, string episodesHelp, bool modelRequired = true)
     {
+        _model.Required = modelRequired;
         _episodes = new Option<int>("--episodes") { Description = episodesHelp, DefaultValueFactory = _ => defaultEpisodes };
     }
 
@@ -34,10 +36,14 @@ public sealed class SessionCliOptions
         _controller.AddTo(cmd);
     }
 
+    /// <summary>The --model option (serve's configuration needs to know whether it was given).</summary>
+    public Option<string> Model => _model;
+
     /// <summary>The validated session options; anything wrong is a one-line <see cref="UsageException"/>.</summary>
     public SessionOptions Read(ParseResult p)
     {
         int seed = p.GetValue(_seed);
+        if (string.IsNullOrWhiteSpace(p.GetValue(_model))) throw new UsageException("--model is required");
         try
         {
             return new SessionOptions

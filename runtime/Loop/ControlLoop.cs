@@ -26,8 +26,10 @@ public sealed class ControlLoop
 {
     private readonly IRobotDriver _driver;
     private readonly RobotSpec _spec;
-    private readonly IController _controller;
-    private readonly ICommandGate _gate;
+    // Replaced only between ticks, on the loop's thread (RequestSwap): a model hot reload.
+    private IController _controller;
+    private ICommandGate _gate;
+    private LoopSwap? _swap;
     private readonly ControlLoopOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -37,7 +39,7 @@ public sealed class ControlLoop
     private readonly TransitionRecorder _recorder;
     private readonly LoopTimings _timings;
     private readonly double _periodMs;
-    private readonly long _deadlineTicks, _staleTicks;
+    private readonly long _deadlineTicks, _staleTicks, _periodTicks;
 
     // Run totals (never reset): what the loop sent instead of the controller's plan.
     private long _faults, _deadlineMisses, _staleSent, _safeSent;
@@ -76,6 +78,7 @@ public sealed class ControlLoop
         TimeSpan deadline = options.PlanDeadline ?? 2 * spec.ControlPeriod;
         _deadlineTicks = !options.Realtime || deadline == Timeout.InfiniteTimeSpan ? long.MaxValue : ToTicks(deadline);
         _staleTicks = ToTicks(options.StaleAfter ?? 3 * spec.ControlPeriod);
+        _periodTicks = ToTicks(spec.ControlPeriod);
     }
 
     private long ToTicks(TimeSpan t) => (long)Math.Ceiling(t.TotalSeconds * _time.TimestampFrequency);
@@ -84,6 +87,50 @@ public sealed class ControlLoop
     public LoopCounters Counters => new(_faults, _deadlineMisses, _staleSent, _safeSent);
     /// <summary>True while a real-time loop is sending the safe action because the robot went silent.</summary>
     public bool WaitingSafe => _waitingSafe;
+
+    /// <summary>Watches every tick (metrics, health, watchdog); set before the loop runs. Null: none.</summary>
+    public ILoopMonitor? Monitor { get; set; }
+
+    /// <summary>The controller acting now (changes when a swap requested by <see cref="RequestSwap"/> is applied).</summary>
+    public IController Controller => Volatile.Read(ref _controller);
+    /// <summary>The gate vetting commands now.</summary>
+    public ICommandGate Gate => Volatile.Read(ref _gate);
+
+    /// <summary>
+    /// Not real-time (any thread). Asks the loop to drive with <paramref name="controller"/> behind
+    /// <paramref name="gate"/> from its next tick on: the swap happens on the loop's thread between two ticks, so
+    /// no tick is skipped and no command leaves without a gate. The new gate's rate limit starts from the last
+    /// command sent and the controller is reset. The task completes when the swap is done (it never completes if
+    /// the loop does not tick again; callers bound their wait).
+    /// </summary>
+    public Task RequestSwap(IController controller, ICommandGate gate)
+    {
+        if (controller.ActDim != _spec.ActionSpace.Dimension)
+            throw new ArgumentException($"control loop: controller acts in {controller.ActDim} dimensions, robot '{_spec.Id}' in {_spec.ActionSpace.Dimension}");
+        var swap = new LoopSwap(controller, gate);
+        if (Interlocked.CompareExchange(ref _swap, swap, null) is not null)
+            throw new InvalidOperationException("control loop: a swap is already pending");
+        return swap.Done.Task;
+    }
+
+    /// <summary>Between ticks, on the loop's thread: takes the pending controller and gate.</summary>
+    private void ApplySwap()
+    {
+        LoopSwap? s = Interlocked.Exchange(ref _swap, null);
+        if (s is null) return;
+        s.Gate.Reset(_command.Seq > 0 ? _command.Action : default);
+        s.Controller.Reset();
+        Volatile.Write(ref _controller, s.Controller);
+        Volatile.Write(ref _gate, s.Gate);
+        s.Done.TrySetResult();
+    }
+
+    private sealed class LoopSwap(IController controller, ICommandGate gate)
+    {
+        public IController Controller { get; } = controller;
+        public ICommandGate Gate { get; } = gate;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>The latest state the loop read (for console views; read between ticks only).</summary>
     public StateBuffer State => _state;
@@ -181,6 +228,7 @@ public sealed class ControlLoop
         ObserveSent(d);
         _staleSent++;
         _safeSent++;
+        Monitor?.SafeActionSent(stale: true);
         // The transition still open now ends in what the robot was last told: the safe action.
         if (_pending && !Core.Episodes.Transition.Replaces(_prevDecision))
         {
@@ -267,7 +315,11 @@ public sealed class ControlLoop
     {
         if (_ended) return TickStatus.EpisodeEnded;
         long start = _time.GetTimestamp();
-        if (_fresh) _fresh = false;   // the episode's first state, read by StartEpisodeAsync
+        ILoopMonitor? monitor = Monitor;
+        monitor?.TickStarted(start);
+        if (_swap is not null) ApplySwap();   // between two ticks: a hot reload
+        long stepsBefore = _robotSteps;
+        if (_fresh) { _fresh = false; stepsBefore--; }   // the episode's first state, read by StartEpisodeAsync
         else
         {
             if (!_driver.TryRead(_state, _lastSeq)) return TickStatus.NoNewState;
@@ -337,6 +389,8 @@ public sealed class ControlLoop
 
         long end = _time.GetTimestamp();
         double since = _lastTickStart == 0 ? double.NaN : Ms(_lastTickStart, start);
+        monitor?.StateAnswered(_state, _robotSteps - stepsBefore, planEnd - planStart, end - start,
+            _lastTickStart == 0 ? 0 : start - _lastTickStart, _periodTicks, d);
         _lastTickStart = start;
         _timings.Add(Ms(planStart, planEnd), Ms(start, end), _periodMs, since);
         return _faultStreak >= _options.MaxConsecutiveFaults ? TickStatus.Failed : TickStatus.Commanded;
@@ -364,6 +418,7 @@ public sealed class ControlLoop
     {
         _deadlineMisses++;
         _safeSent++;
+        Monitor?.SafeActionSent(stale: false);
         return ApplySafeAction();
     }
 

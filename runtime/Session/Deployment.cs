@@ -17,16 +17,20 @@ namespace Robotics.Runtime.Session;
 /// </summary>
 public sealed class Deployment : IDisposable
 {
-    private Deployment(DeploymentFiles files, IController controller, ISafetyPredictor? predictor, ICommandGate gate, ControlLoop loop)
+    private DeploymentParts _current;
+
+    private Deployment(DeploymentParts parts, ControlLoop loop)
     {
-        Files = files; Controller = controller; Predictor = predictor; Gate = gate; Loop = loop;
+        _current = parts; Loop = loop;
     }
 
-    public DeploymentFiles Files { get; }
+    /// <summary>What drives the robot now (changes on a hot reload, <see cref="SwapAsync"/>).</summary>
+    public DeploymentParts Current => Volatile.Read(ref _current);
+    public DeploymentFiles Files => Current.Files;
     public ModelCard Card => Files.Model.Card;
-    public IController Controller { get; }
-    public ISafetyPredictor? Predictor { get; }
-    public ICommandGate Gate { get; }
+    public IController Controller => Current.Controller;
+    public ISafetyPredictor? Predictor => Current.Predictor;
+    public ICommandGate Gate => Current.Gate;
     public ControlLoop Loop { get; }
 
     /// <summary>
@@ -34,6 +38,26 @@ public sealed class Deployment : IDisposable
     /// card or unknown kind), <see cref="ModelCardMismatchException"/> or <see cref="ArgumentException"/>.
     /// </summary>
     public static Deployment Build(SessionOptions o, IRobotDriver driver, RobotSpec spec, SessionServices s)
+    {
+        DeploymentParts parts = CreateParts(o, spec, s);
+        try
+        {
+            var loop = new ControlLoop(driver, spec, parts.Controller, parts.Gate, o.LoopOptions(spec.Id), s.Time, s.Logger);
+            return new Deployment(parts, loop);
+        }
+        catch
+        {
+            parts.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Not real-time. The files (checked together and against <paramref name="spec"/>), gate, safety predictor and
+    /// controller of a deployment, without a loop: the first deployment, or a hot reload's candidate built beside the
+    /// running one. Throws as <see cref="Build"/>.
+    /// </summary>
+    public static DeploymentParts CreateParts(SessionOptions o, RobotSpec spec, SessionServices s)
     {
         var files = DeploymentFiles.Resolve(o.ModelPath, o.SafetyModelPath, spec, s.Registry);
         ILogger logger = s.Logger;
@@ -66,8 +90,7 @@ public sealed class Deployment : IDisposable
                 Model = files.Model, Robot = spec, Task = TaskResolver.Resolve(files.Model.Card, logger),
                 SafetyPredictor = predictor, Options = o.Controller with { Seed = o.Seed }, Time = s.Time, Logger = logger,
             });
-            var loop = new ControlLoop(driver, spec, controller, gate, o.LoopOptions(spec.Id), s.Time, logger);
-            return new Deployment(files, controller, predictor, gate, loop);
+            return new DeploymentParts(files, controller, predictor, gate);
         }
         catch
         {
@@ -78,12 +101,33 @@ public sealed class Deployment : IDisposable
     }
 
     /// <summary>
+    /// Not real-time. Puts <paramref name="next"/> in front of the robot at the loop's next tick (see
+    /// <see cref="ControlLoop.RequestSwap"/>) and returns what it replaced, still alive (kept for a rollback; the
+    /// caller disposes it). Throws <see cref="TimeoutException"/> when the loop did not tick within
+    /// <paramref name="timeout"/>; the swap then happens at the loop's next tick all the same.
+    /// </summary>
+    public async Task<DeploymentParts> SwapAsync(DeploymentParts next, TimeSpan timeout, CancellationToken ct)
+    {
+        DeploymentParts old = Current;
+        Task done = Loop.RequestSwap(next.Controller, next.Gate)
+            .ContinueWith(_ => Volatile.Write(ref _current, next), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await done.WaitAsync(timeout, ct).ConfigureAwait(false);
+        return old;
+    }
+
+    /// <summary>
     /// Not real-time. Another loop with this deployment's controller and gate, e.g. on a second robot used for
     /// evaluation. Loops sharing a controller must not run at the same time.
     /// </summary>
     public ControlLoop NewLoop(IRobotDriver driver, RobotSpec spec, ControlLoopOptions options, TimeProvider time) =>
         new(driver, spec, Controller, Gate, options, time);
 
+    public void Dispose() => Current.Dispose();
+}
+
+/// <summary>The model files, controller, safety predictor and gate of one deployment (the part a hot reload replaces).</summary>
+public sealed record DeploymentParts(DeploymentFiles Files, IController Controller, ISafetyPredictor? Predictor, ICommandGate Gate) : IDisposable
+{
     public void Dispose()
     {
         Controller.Dispose();

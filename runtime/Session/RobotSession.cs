@@ -122,12 +122,14 @@ public sealed class RobotSession : IAsyncDisposable
     {
         Deployment d = Built;
         if (!_active) throw new InvalidOperationException("session: ActivateAsync before running episodes");
-        d.Gate.Reset();
-        SafetyCounts before = d.Gate.Snapshot();
+        ICommandGate gate = d.Gate;
+        gate.Reset();
+        SafetyCounts before = gate.Snapshot();
         _interrupted = true;
         EpisodeReport report = await d.Loop.RunEpisodeAsync(episode, sink ?? _sink, ct).ConfigureAwait(false);
         _interrupted = false;
-        return new SessionEpisode(report, d.Gate.Snapshot().Since(before));
+        // A hot reload mid-episode brought a new gate: its counts are the episode's from the swap on.
+        return new SessionEpisode(report, d.Gate == gate ? gate.Snapshot().Since(before) : d.Gate.Snapshot());
     }
 
     /// <summary>Where recordings go, when recording to a directory.</summary>
