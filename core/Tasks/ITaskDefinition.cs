@@ -25,4 +25,11 @@ public interface ITaskDefinition
 
     /// <summary>How a world model's prediction error is measured for this task (L2 unless the task knows better).</summary>
     ObservationError PredictionError => ObservationError.L2;
+
+    /// <summary>
+    /// Hot path, allocation-free. Turns an action already clipped to the box into the one the robot's actuators
+    /// execute, in place (cartpole: the push index 0 or 1 a value means). What an inverse model can tell from
+    /// (s, s') and what an actuator monitor compares it with. Default: the clipped action itself.
+    /// </summary>
+    void ToExecutedAction(Span<float> action) { }
 }

@@ -2,20 +2,15 @@ using Robotics.Core.Models;
 using Robotics.Core.Episodes;
 using Robotics.Trainer.Models;
 using Robotics.Trainer.Native;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Robotics.Trainer.Algorithms;
 
 /// <summary>
 /// PETS dynamics training (Chua et al. 2018, "Deep RL in a handful of trials"), top to bottom:
-/// 1. split off a validation set; fit input and target normalisation on the training split;
-/// 2. give every member its own bootstrap sample of the training split;
-/// 3. each epoch, walk all members through shuffled minibatches of their bootstrap at once and take Adam
-///    steps on the Gaussian NLL + log-variance bound penalty + L2 weight decay;
-/// 4. after each epoch score every member's mean prediction on the validation set; keep each member's
-///    best weights; stop when no member improved by 1% for <see cref="EnsembleOptions.Patience"/> epochs;
-/// 5. keep the best <see cref="EnsembleOptions.Elites"/> members and calibrate their disagreement on the
+/// 1. split off a validation set of random rows (inputs [obs, action], targets [next_obs - obs, reward]);
+/// 2. fit the probabilistic ensemble (<see cref="EnsembleFitting"/>: normalisation, bootstraps, Gaussian NLL,
+///    per-member early stopping on the validation rows);
+/// 3. keep the best <see cref="EnsembleOptions.Elites"/> members and calibrate their disagreement on the
 ///    validation set (99th percentile and maximum), the threshold the safety gate starts from.
 /// </summary>
 internal static class PetsDynamicsTraining
@@ -27,88 +22,30 @@ internal static class PetsDynamicsTraining
         TorchSetup.Ensure(options.Threads);
         long started = time.GetTimestamp();
         var rng = new Random(options.Seed);
-        int e = options.Members;
 
-        // 1. Split and normalise.
+        // 1. Split.
         DynamicsDataset all = DynamicsDataset.From(data);
         if (all.Count < 10) throw new InvalidDataException($"need at least 10 transitions to train and validate, got {all.Count}");
         int[] order = SplitOrder(all.Count, rng);
         int nVal = HeldOutCount(all.Count, options.ValidationFraction);
         DynamicsDataset validation = all.Rows(order[..nVal]);
         DynamicsDataset train = all.Rows(order[nVal..]);
-        int nTrain = train.Count, inDim = train.InputDim, outDim = train.TargetDim;
-        var inputNorm = Standardizer.Fit(train.Inputs, inDim);
-        var outputNorm = Standardizer.Fit(train.Targets, outDim);
-        using Tensor xTrain = Normalise(train.Inputs, inputNorm, nTrain);
-        using Tensor yTrain = Normalise(train.Targets, outputNorm, nTrain);
-        using Tensor xVal1 = Normalise(validation.Inputs, inputNorm, nVal);
-        using Tensor xVal = xVal1.unsqueeze(0).expand(e, nVal, inDim).contiguous();
-        using Tensor yVal1 = Normalise(validation.Targets, outputNorm, nVal);
-        using Tensor yVal = yVal1.unsqueeze(0);
 
-        using var generator = new Generator((ulong)options.Seed);
-        var network = new ProbabilisticEnsemble(e, inDim, outDim, options.HiddenUnits, options.HiddenLayers, generator);
+        // 2. Fit.
+        var fit = EnsembleFitting.Fit(
+            new EnsembleFitting.Rows(train.Inputs, train.Targets, train.InputDim, train.TargetDim),
+            new EnsembleFitting.Rows(validation.Inputs, validation.Targets, validation.InputDim, validation.TargetDim),
+            options, rng, progress, time, started, cancellationToken);
+
+        // 3. Elites, disagreement calibration on the validation split.
         try
         {
-            using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
-
-            // 2. One bootstrap sample (with replacement) of the training rows per member.
-            var bootstrap = new long[e][];
-            for (int m = 0; m < e; m++)
+            double[] best = fit.MemberValidationMse;
+            int[] elites = Enumerable.Range(0, options.Members).OrderBy(m => best[m]).Take(options.Elites).ToArray();
+            var model = new TrainedEnsemble(fit.Network, train.ObsDim, train.ActDim, fit.InputNorm, fit.OutputNorm, elites, best, options)
             {
-                bootstrap[m] = new long[nTrain];
-                for (int i = 0; i < nTrain; i++) bootstrap[m][i] = rng.Next(nTrain);
-            }
-
-            int batch = Math.Min(options.BatchSize, nTrain);
-            int steps = (nTrain + batch - 1) / batch;
-            var best = Enumerable.Repeat(double.PositiveInfinity, e).ToArray();
-            var bestWeights = network.Weights.Concat(network.Biases).Select(p => p.detach().clone()).ToArray();
-            var history = new List<EpochReport>();
-            int epochsWithoutProgress = 0;
-            var batchIndex = new long[e * batch];
-
-            for (int epoch = 1; epoch <= options.Epochs && epochsWithoutProgress < options.Patience; epoch++)
-            {
-                // 3. One pass: every member sees its own bootstrap in a fresh order.
-                foreach (long[] b in bootstrap) rng.Shuffle(b);
-                double nllSum = 0;
-                for (int s = 0; s < steps; s++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    int start = Math.Min(s * batch, nTrain - batch); // the last batch overlaps the previous one instead of shrinking
-                    for (int m = 0; m < e; m++) Array.Copy(bootstrap[m], start, batchIndex, m * batch, batch);
-                    Tensor idx = tensor(batchIndex);
-                    Tensor x = xTrain.index_select(0, idx).view(e, batch, inDim);
-                    Tensor y = yTrain.index_select(0, idx).view(e, batch, outDim);
-                    nllSum += AdamStep(network, optimizer, x, y, options);
-                }
-
-                // 4. Validation: MSE of each member's mean; keep each member's best weights.
-                double[] mse = MemberMse(network, xVal, yVal);
-                bool progressed = false;
-                for (int m = 0; m < e; m++)
-                {
-                    if (!(mse[m] < best[m] * (1 - options.ImprovementThreshold)) && !double.IsPositiveInfinity(best[m])) continue;
-                    progressed = true;
-                    best[m] = mse[m];
-                    CopyMember(network.Weights.Concat(network.Biases).ToArray(), bestWeights, m);
-                }
-                epochsWithoutProgress = progressed ? 0 : epochsWithoutProgress + 1;
-                var report = new EpochReport(epoch, options.Epochs, nllSum / steps, mse.Average(), best.Average(), time.GetElapsedTime(started));
-                history.Add(report);
-                progress?.Report(report);
-            }
-
-            // 5. Best weights back, elites, disagreement calibration on the validation split.
-            CopyAll(bestWeights, network.Weights.Concat(network.Biases).ToArray());
-            foreach (var t in bestWeights) t.Dispose();
-            int[] elites = Enumerable.Range(0, e).OrderBy(m => best[m]).Take(options.Elites).ToArray();
-            var model = new TrainedEnsemble(network, train.ObsDim, train.ActDim, inputNorm, outputNorm, elites, best, options)
-            {
-                History = history,
-                TrainingTransitions = nTrain,
+                History = fit.History,
+                TrainingTransitions = train.Count,
                 ValidationTransitions = nVal,
             };
             var (valObs, valAct) = validation.ObsAndActions();
@@ -117,7 +54,7 @@ internal static class PetsDynamicsTraining
         }
         catch
         {
-            network.Dispose();
+            fit.Network.Dispose();
             throw;
         }
     }
@@ -139,47 +76,4 @@ internal static class PetsDynamicsTraining
     /// </summary>
     public static int[] HeldOutRows(int count, HeldOutSplit split) =>
         SplitOrder(count, new Random(split.Seed))[..HeldOutCount(count, split.Fraction)];
-
-    /// <summary>
-    /// One optimiser step on minibatch x [E,B,in], y [E,B,out]: Gaussian NLL summed over members, the
-    /// log-variance bound penalty and L2 weight decay. Returns the members' mean NLL.
-    /// </summary>
-    internal static double AdamStep(ProbabilisticEnsemble network, optim.Optimizer optimizer, Tensor x, Tensor y, EnsembleOptions options)
-    {
-        var (mean, logVar) = network.forward(x);
-        Tensor nll = ProbabilisticEnsemble.GaussianNll(mean, logVar, y).sum();
-        Tensor loss = nll + options.LogVarBoundPenalty * (network.MaxLogVar.sum() - network.MinLogVar.sum());
-        foreach (var w in network.Weights) loss = loss + 0.5 * options.WeightDecay * w.square().sum();
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-        return nll.item<float>() / network.Members;
-    }
-
-    private static Tensor Normalise(float[] rows, Standardizer norm, int n)
-    {
-        using var scope = NewDisposeScope();
-        return ((tensor(rows, [n, norm.Dimension]) - tensor(norm.Mean)) / tensor(norm.Std)).MoveToOuterDisposeScope();
-    }
-
-    private static double[] MemberMse(ProbabilisticEnsemble network, Tensor xVal, Tensor yVal)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var (mean, _) = network.forward(xVal);
-        return Array.ConvertAll((mean - yVal).square().mean([1, 2]).data<float>().ToArray(), v => (double)v);
-    }
-
-    private static void CopyMember(IReadOnlyList<Tensor> from, IReadOnlyList<Tensor> to, int member)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        for (int i = 0; i < from.Count; i++) to[i][member].copy_(from[i][member]);
-    }
-
-    private static void CopyAll(IReadOnlyList<Tensor> from, IReadOnlyList<Tensor> to)
-    {
-        using var noGrad = no_grad();
-        for (int i = 0; i < from.Count; i++) to[i].copy_(from[i]);
-    }
 }

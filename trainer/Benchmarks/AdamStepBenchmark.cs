@@ -31,7 +31,7 @@ public static class AdamStepBenchmark
         {
             if (s == 0) { process.Refresh(); cpuStart = process.TotalProcessorTime; }
             long t0 = Stopwatch.GetTimestamp();
-            using (NewDisposeScope()) PetsDynamicsTraining.AdamStep(network, optimizer, x, y, options);
+            using (NewDisposeScope()) EnsembleFitting.AdamStep(network, optimizer, x, y, options);
             if (s >= 0) wall[s] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
         process.Refresh();

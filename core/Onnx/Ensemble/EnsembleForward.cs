@@ -114,12 +114,18 @@ public sealed class EnsembleForward
         return new StepValues(members, next, reward, disagreement);
     }
 
-    private OnnxValue BatchedLayers(OnnxGraphBuilder g, OnnxValue h)
+    private OnnxValue BatchedLayers(OnnxGraphBuilder g, OnnxValue h) => DenseStack(g, h, _w, _b);
+
+    /// <summary>
+    /// Every member's dense layers at once: h [N, in] (or [E, N, in]) x weights [E, in, out] + biases [E, 1, out],
+    /// SiLU between layers, linear output: [E, N, out]. Shared by every ensemble graph (dynamics, inverse dynamics).
+    /// </summary>
+    public static OnnxValue DenseStack(OnnxGraphBuilder g, OnnxValue h, IReadOnlyList<OnnxValue> weights, IReadOnlyList<OnnxValue> biases)
     {
-        for (int l = 0; l < _p.LayerCount; l++)
+        for (int l = 0; l < weights.Count; l++)
         {
-            h = g.Add(g.MatMul(h, _w[l]), _b[l]);
-            if (l < _p.LayerCount - 1) h = g.Silu(h);
+            h = g.Add(g.MatMul(h, weights[l]), biases[l]);
+            if (l < weights.Count - 1) h = g.Silu(h);
         }
         return h;
     }

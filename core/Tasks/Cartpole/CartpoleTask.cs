@@ -27,6 +27,9 @@ public sealed class CartpoleTask : ITaskDefinition
     public int MaxEpisodeSteps => 500;
     public IReadOnlyDictionary<string, double> Parameters => None;
 
+    /// <summary>Hot path, allocation-free. The push index the value means (0.5 and above is right, as the robot reads it).</summary>
+    public void ToExecutedAction(Span<float> action) => action[0] = action[0] >= 0.5f ? 1f : 0f;
+
     /// <summary>Hot path, allocation-free. Observation [x, x_dot, theta, theta_dot] outside the thresholds (or NaN).</summary>
     public bool IsTerminal(ReadOnlySpan<float> obs) => !Inside(obs[0], obs[2]);
 
