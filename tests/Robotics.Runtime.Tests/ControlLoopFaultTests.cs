@@ -51,6 +51,12 @@ public class ControlLoopFaultTests
             proposed.CopyTo(command.Action);
             return command.Safety = SafetyDecision.Ok;
         }
+        public SafetyDecision SendSafeAction(StateBuffer state, ReadOnlySpan<float> safeAction, CommandBuffer command)
+        {
+            if (fails(_calls++)) throw new IndexOutOfRangeException("injected gate fault");
+            safeAction.CopyTo(command.Action);
+            return command.Safety = SafetyDecision.Fallback;
+        }
         public void Reset(ReadOnlySpan<float> lastSent = default) { }
         public SafetyCounts Snapshot() => new PassThroughGate().Snapshot();
         public SafetyChecks ActiveChecks => SafetyChecks.None;
