@@ -17,10 +17,12 @@ namespace Robotics.Runtime.Benchmarks;
 /// <summary>
 /// <c>robotics bench policy</c>: the control tick (read -> policy -> gate -> write -> record) of an MBPO-shaped
 /// deployment on an in-process pendulum, lock-step: a random 2 x 256 ReLU policy graph and, beside it, a random
-/// 5-member 4 x 200 SiLU ensemble as the gate's safety predictor, its calibration set so that about a tenth of
-/// the ticks are vetoed (the candidates then go through the ensemble in one batch). Built through the
-/// registry's <c>policy</c> factory, as <c>robotics run</c> builds it. Reports tick median/p99 and managed
-/// bytes allocated per tick (episode starts excluded).
+/// 5-member 4 x 200 SiLU ensemble as the gate's safety predictor, which predicts every tick; its threshold is the
+/// 95th percentile of its disagreement (total-std) on random states and actions, so the veto passes the states this
+/// policy visits. The threshold is a cliff for this random pair: at the 90th percentile the first veto's safe action
+/// leads to states the veto's hysteresis never leaves (91% of ticks vetoed, all candidates predicted each tick,
+/// about 155 us median). The veto path's 0 B is tested in <c>PolicyDeploymentTests</c>. Built through the registry's
+/// <c>policy</c> factory, as <c>robotics run</c> builds it, and measured by <see cref="ControllerTickBench"/>.
 /// </summary>
 public static class PolicyBenchmark
 {
@@ -32,53 +34,11 @@ public static class PolicyBenchmark
         try
         {
             var env = new Pendulum(seed);
-            string path = WriteRandomDeployment(dir, env, hidden: 256, seed, logger, vetoQuantile: 0.9);
-            var time = TimeProvider.System;
-            var driver = new SimDriver(new Pendulum(seed), "bench", time, SimDriver.SequentialSeeds(seed));
-            driver.ActivateAsync(CancellationToken.None).GetAwaiter().GetResult();
-            RobotSpec spec = driver.Spec;
-            var registry = ControllerRegistry.CreateDefault();
-            var files = DeploymentFiles.Resolve(path, null, spec, registry);
-            var gateOptions = new SafetyGateOptions { Staleness = null };
-            var options = new ControllerOptions { Threads = 1 };
-            var predictor = files.PredictorFactory.CreateSafetyPredictor(new SafetyPredictorRequest
-            {
-                Model = files.PredictorFile, Robot = spec, MaxBatch = gateOptions.MaxCandidates + 1, Options = options, Logger = logger,
-            }) ?? throw new InvalidOperationException("policy bench: the deployment offers no safety predictor");
-            using var controller = files.Factory.Create(new ControllerContext
-            {
-                Model = files.Model, Robot = spec, SafetyPredictor = predictor, Options = options, Time = time, Logger = logger,
-            });
-            try
-            {
-                var gate = SafetyGate.Create(spec, predictor, gateOptions, timeProvider: time);
-                var loop = new ControlLoop(driver, spec, controller, gate, new ControlLoopOptions { Realtime = false, MaxEpisodeSteps = 1000 }, time);
-                loop.StartEpisodeAsync(CancellationToken.None).GetAwaiter().GetResult();
-                var us = new double[ticks];
-                long allocated = 0;
-                int done = 0, warm = 50;
-                var before = gate.Snapshot();
-                while (done < ticks)
-                {
-                    long a0 = GC.GetAllocatedBytesForCurrentThread();
-                    long t0 = Stopwatch.GetTimestamp();
-                    TickStatus s = loop.Tick();
-                    double elapsed = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-                    long a1 = GC.GetAllocatedBytesForCurrentThread();
-                    if (s == TickStatus.EpisodeEnded) { loop.StartEpisodeAsync(CancellationToken.None).GetAwaiter().GetResult(); continue; }
-                    if (s != TickStatus.Commanded) continue;
-                    if (warm > 0) { warm--; continue; }
-                    us[done++] = elapsed;
-                    allocated += a1 - a0;
-                }
-                var counts = gate.Snapshot().Since(before);
-                return new BenchJson()
-                    .Add("bench", "policy").Add("policy", "3-256-256-2 relu").Add("safety_predictor", "5 x 4-200-200-200-200-4 silu").Add("ticks", ticks)
-                    .Add("tick_us_median", Samples.Percentile(us, 0.5)).Add("tick_us_p99", Samples.Percentile(us, 0.99)).Add("tick_us_max", Samples.Max(us))
-                    .Add("vetoed", counts[SafetyDecision.Vetoed]).Add("fallback", counts[SafetyDecision.Fallback])
-                    .Add("alloc_bytes_per_tick", (double)allocated / ticks);
-            }
-            finally { (predictor as IDisposable)?.Dispose(); }
+            string path = WriteRandomDeployment(dir, env, hidden: 256, seed, logger, vetoQuantile: 0.95);
+            var driver = new SimDriver(new Pendulum(seed), "bench", TimeProvider.System, SimDriver.SequentialSeeds(seed));
+            var r = ControllerTickBench.Measure(driver, path, null, ticks, predictorRequired: true, "policy", logger);
+            return r.AddTo(new BenchJson()
+                .Add("bench", "policy").Add("policy", "3-256-256-2 relu").Add("safety_predictor", "5 x 4-200-200-200-200-4 silu"));
         }
         finally
         {

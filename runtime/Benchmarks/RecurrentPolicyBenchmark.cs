@@ -39,51 +39,11 @@ public static class RecurrentPolicyBenchmark
                 safety = Path.Combine(dir, PolicyGraphNames.EnsembleFile);
             }
             string path = WriteRandomPolicy(dir, env, seed);
-            var time = TimeProvider.System;
-            var driver = new SimDriver(EnvironmentRegistry.Create("pendulum-pos", seed), "bench", time, SimDriver.SequentialSeeds(seed));
-            driver.ActivateAsync(CancellationToken.None).GetAwaiter().GetResult();
-            RobotSpec spec = driver.Spec;
-            var files = DeploymentFiles.Resolve(path, safety, spec, ControllerRegistry.CreateDefault());
-            var gateOptions = new SafetyGateOptions { Staleness = null };
-            var options = new ControllerOptions { Threads = 1 };
-            var predictor = withEnsemble ? files.PredictorFactory.CreateSafetyPredictor(new SafetyPredictorRequest
-            {
-                Model = files.PredictorFile, Robot = spec, MaxBatch = gateOptions.MaxCandidates + 1, Options = options, Logger = logger,
-            }) : null;
-            using var controller = files.Factory.Create(new ControllerContext
-            {
-                Model = files.Model, Robot = spec, SafetyPredictor = predictor, Options = options, Time = time, Logger = logger,
-            });
-            try
-            {
-                var gate = SafetyGate.Create(spec, predictor, gateOptions, timeProvider: time);
-                var loop = new ControlLoop(driver, spec, controller, gate, new ControlLoopOptions { Realtime = false, MaxEpisodeSteps = 1000 }, time);
-                loop.StartEpisodeAsync(CancellationToken.None).GetAwaiter().GetResult();
-                var us = new double[ticks];
-                long allocated = 0;
-                int done = 0, warm = 50;
-                var before = gate.Snapshot();
-                while (done < ticks)
-                {
-                    long a0 = GC.GetAllocatedBytesForCurrentThread();
-                    long t0 = Stopwatch.GetTimestamp();
-                    TickStatus s = loop.Tick();
-                    double elapsed = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-                    long a1 = GC.GetAllocatedBytesForCurrentThread();
-                    if (s == TickStatus.EpisodeEnded) { loop.StartEpisodeAsync(CancellationToken.None).GetAwaiter().GetResult(); continue; }
-                    if (s != TickStatus.Commanded) continue;
-                    if (warm > 0) { warm--; continue; }
-                    us[done++] = elapsed;
-                    allocated += a1 - a0;
-                }
-                var counts = gate.Snapshot().Since(before);
-                return new BenchJson()
-                    .Add("bench", "recurrent-policy").Add("policy", "rssm deter 512 / 8 blocks, 32 x 4, hidden 64, units 64").Add("safety_predictor", withEnsemble ? "5 x 3-200-200-200-200-3 silu" : "none (limits, rate, sanity, e-stop)")
-                    .Add("ticks", ticks).Add("tick_us_median", Samples.Percentile(us, 0.5)).Add("tick_us_p99", Samples.Percentile(us, 0.99)).Add("tick_us_max", Samples.Max(us))
-                    .Add("vetoed", counts[SafetyDecision.Vetoed]).Add("fallback", counts[SafetyDecision.Fallback])
-                    .Add("alloc_bytes_per_tick", (double)allocated / ticks);
-            }
-            finally { (predictor as IDisposable)?.Dispose(); }
+            var driver = new SimDriver(EnvironmentRegistry.Create("pendulum-pos", seed), "bench", TimeProvider.System, SimDriver.SequentialSeeds(seed));
+            var r = ControllerTickBench.Measure(driver, path, safety, ticks, predictorRequired: withEnsemble, "recurrent policy", logger);
+            return r.AddTo(new BenchJson()
+                .Add("bench", "recurrent-policy").Add("policy", "rssm deter 512 / 8 blocks, 32 x 4, hidden 64, units 64")
+                .Add("safety_predictor", withEnsemble ? "5 x 3-200-200-200-200-3 silu" : "none (limits, rate, sanity, e-stop)"));
         }
         finally
         {
