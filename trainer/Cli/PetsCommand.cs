@@ -89,6 +89,7 @@ public static class PetsCommand
                         Members = parse.GetValue(members), Elites = parse.GetValue(elites), Threads = t,
                     },
                 }).Validate();
+                options.Budget.Mcts.Validate();   // the mcts flags are checked whichever planner runs: a typo is never silent
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             try { Directory.CreateDirectory(dir); }
