@@ -17,13 +17,8 @@ public static class DreamerV3Command
 {
     public static Command Create(IAnsiConsole? console = null)
     {
-        var env = new Option<string>("--env") { Description = $"simulated robot ({string.Join(", ", EnvironmentRegistry.Ids)})", Required = true };
-        var steps = new Option<int>("--steps") { Description = "environment steps (seed steps included)", DefaultValueFactory = _ => 20_000 };
-        var seed = new Option<int>("--seed") { Description = "seed of everything random", DefaultValueFactory = _ => 0 };
-        var outDir = new Option<string>("--out") { Description = "output directory (new or empty)", Required = true };
+        var common = new TrainingRunCli(defaultSteps: 20_000, defaultEvalEvery: 1000);
         var preset = new Option<string>("--preset") { Description = "small | paper", DefaultValueFactory = _ => "small" };
-        var evalEvery = new Option<int>("--eval-every") { Description = "env steps between evaluations", DefaultValueFactory = _ => 1000 };
-        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "evaluation episodes (deterministic policy)", DefaultValueFactory = _ => 5 };
         var seedSteps = new Option<int>("--seed-steps") { Description = "random-action steps before the first update", DefaultValueFactory = _ => 1000 };
         var batch = new Option<int>("--batch") { Description = "sequences per update", DefaultValueFactory = _ => 16 };
         var seqLen = new Option<int>("--seq-len") { Description = "sequence length", DefaultValueFactory = _ => 64 };
@@ -31,76 +26,42 @@ public static class DreamerV3Command
         var modelLr = new Option<float?>("--model-lr") { Description = "world-model learning rate [default 1e-4]" };
         var acLr = new Option<float?>("--ac-lr") { Description = "actor and critic learning rate [default 3e-5]" };
         var reinforce = new Option<bool>("--reinforce") { Description = "REINFORCE actor gradients instead of backprop through the dynamics" };
-        var threads = new Option<int>("--threads") { Description = "torch threads", DefaultValueFactory = _ => 1 };
 
         var cmd = new Command("dreamerv3", "DreamerV3: an RSSM world model and an actor-critic trained in imagination, exported as a recurrent ONNX policy.");
-        foreach (Option o in new Option[] { env, steps, seed, outDir, preset, evalEvery, evalEpisodes, seedSteps, batch, seqLen, trainEvery, modelLr, acLr, reinforce, threads })
+        common.AddTo(cmd);
+        foreach (Option o in new Option[] { preset, seedSteps, batch, seqLen, trainEvery, modelLr, acLr, reinforce })
             cmd.Options.Add(o);
+        common.AddThreadsTo(cmd);
         cmd.SetAction((ParseResult parse, CancellationToken ct) => Task.FromResult(Execute(parse, ct)));
         return cmd;
 
         int Execute(ParseResult parse, CancellationToken ct)
         {
-            string envId = parse.GetValue(env)!;
-            CliApp.Require(EnvironmentRegistry.Exists(envId), $"--env: unknown environment '{envId}' (known: {string.Join(", ", EnvironmentRegistry.Ids)})");
-            string dir = parse.GetValue(outDir)!;
-            CliApp.Require(!string.IsNullOrWhiteSpace(dir), "--out must name a directory");
+            var (envId, dir) = common.ReadTarget(parse);
             DreamerModelOptions model = parse.GetValue(preset)!.ToLowerInvariant() switch
             {
                 "small" => DreamerModelOptions.Small,
                 "paper" => DreamerModelOptions.Paper,
                 var p => throw new UsageException($"--preset must be small or paper, got '{p}'"),
             };
-            DreamerV3Options options;
-            try
+            var options = TrainingRunCli.Validated(() =>
             {
                 var d = new DreamerV3Options { EnvId = envId, OutDir = dir };
-                options = (d with
+                return (d with
                 {
-                    Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), Model = model, EvalEvery = parse.GetValue(evalEvery),
-                    EvalEpisodes = parse.GetValue(evalEpisodes), SeedSteps = parse.GetValue(seedSteps), BatchSize = parse.GetValue(batch),
+                    Steps = parse.GetValue(common.Steps), Seed = parse.GetValue(common.Seed), Model = model, EvalEvery = parse.GetValue(common.EvalEvery),
+                    EvalEpisodes = parse.GetValue(common.EvalEpisodes), SeedSteps = parse.GetValue(seedSteps), BatchSize = parse.GetValue(batch),
                     SequenceLength = parse.GetValue(seqLen), TrainEvery = parse.GetValue(trainEvery),
                     ModelLearningRate = parse.GetValue(modelLr) ?? d.ModelLearningRate,
                     ActorLearningRate = parse.GetValue(acLr) ?? d.ActorLearningRate, CriticLearningRate = parse.GetValue(acLr) ?? d.CriticLearningRate,
-                    ActorReinforce = parse.GetValue(reinforce), Threads = parse.GetValue(threads),
+                    ActorReinforce = parse.GetValue(reinforce), Threads = parse.GetValue(common.Threads),
                 }).Validate();
-            }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
-            var output = OutputDirectory.ClaimEmpty(dir, "--out");
-
-            IAnsiConsole ui = console ?? AnsiConsole.Console;
-            try
-            {
-                IReadOnlyList<Pets.PetsIterationResult> results;
-                if (ui.Profile.Capabilities.Interactive)
-                {
-                    var lines = new StringWriter();
-                    results = ui.Progress().AutoClear(false)
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                        .Start(p =>
-                        {
-                            var task = p.AddTask("dreamerv3", maxValue: options.Steps);
-                            var report = new SyncProgress<DreamerV3Progress>(r =>
-                            {
-                                task.Value = r.Step;
-                                string eval = r.LastEvalReturn is double v ? $", eval {v:F1}" : "";
-                                task.Description = Markup.Escape(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                                    $"dreamerv3 {envId} {r.Phase} step {r.Step}{eval}, train {r.LastEpisodeReturn:F1}, model {r.ModelLoss:G3}, scale {r.ReturnScale:F1}, {r.StepsPerSecond:F1} steps/s"));
-                            });
-                            return new DreamerV3Loop(options, lines, report).Run(ct);
-                        });
-                    ui.Profile.Out.Writer.Write(lines.ToString());
-                }
-                else results = new DreamerV3Loop(options, Console.Out).Run(ct);
-                var last = results[^1];
-                Console.WriteLine($"done: {last.EnvSteps} env steps, final eval return {last.EvalReturnMean:F1}; curve in {Path.Combine(dir, "curve.csv")} and curve.png, imagination.png, policy in {Path.Combine(dir, "model", "policy.onnx")}");
-                return CliApp.ExitOk;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                output.Rollback([]);
-                throw;
-            }
+            });
+            return TrainingRunCli.Execute("dreamerv3", dir, options.Steps, console, (DreamerV3Progress r) => r.Step,
+                r => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"dreamerv3 {envId} {r.Phase} step {r.Step}{(r.LastEvalReturn is double v ? $", eval {v:F1}" : "")}, train {r.LastEpisodeReturn:F1}, model {r.ModelLoss:G3}, scale {r.ReturnScale:F1}, {r.StepsPerSecond:F1} steps/s"),
+                (log, progress) => new DreamerV3Loop(options, log, progress).Run(ct),
+                $"imagination.png, policy in {Path.Combine(dir, "model", "policy.onnx")}");
         }
     }
 }

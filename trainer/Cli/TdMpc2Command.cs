@@ -18,13 +18,8 @@ public static class TdMpc2Command
 {
     public static Command Create(IAnsiConsole? console = null)
     {
-        var env = new Option<string>("--env") { Description = $"simulated robot ({string.Join(", ", EnvironmentRegistry.Ids)})", Required = true };
-        var steps = new Option<int>("--steps") { Description = "environment steps (seed steps included)", DefaultValueFactory = _ => 10_000 };
-        var seed = new Option<int>("--seed") { Description = "seed of everything random", DefaultValueFactory = _ => 0 };
-        var outDir = new Option<string>("--out") { Description = "output directory (new or empty)", Required = true };
+        var common = new TrainingRunCli(defaultSteps: 10_000, defaultEvalEvery: 1000);
         var preset = new Option<string>("--preset") { Description = "small | size1 | reference", DefaultValueFactory = _ => "small" };
-        var evalEvery = new Option<int>("--eval-every") { Description = "env steps between evaluations", DefaultValueFactory = _ => 1000 };
-        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "evaluation episodes", DefaultValueFactory = _ => 5 };
         var seedSteps = new Option<int?>("--seed-steps") { Description = "random-action steps first [default: max(1000, 5 x episode length)]" };
         var samples = new Option<int?>("--samples") { Description = "MPPI samples per iteration" };
         var policySamples = new Option<int?>("--policy-samples") { Description = "MPPI samples from the policy prior" };
@@ -35,20 +30,18 @@ public static class TdMpc2Command
         var enc = new Option<int?>("--enc") { Description = "hidden width of the encoder" };
         var batch = new Option<int?>("--batch") { Description = "update batch size [default: small 128, else 256]" };
         var evalPlanner = new Option<string>("--eval-planner") { Description = "runtime (ONNX export, the deployment path) | trainer (TorchSharp)", DefaultValueFactory = _ => "runtime" };
-        var threads = new Option<int>("--threads") { Description = "torch threads", DefaultValueFactory = _ => 1 };
 
         var cmd = new Command("tdmpc2", "TD-MPC2: a latent world model with MPPI over learned reward and value, exported to ONNX.");
-        foreach (Option o in new Option[] { env, steps, seed, outDir, preset, evalEvery, evalEpisodes, seedSteps, samples, policySamples, iterations, elites, latent, mlp, enc, batch, evalPlanner, threads })
+        common.AddTo(cmd);
+        foreach (Option o in new Option[] { preset, seedSteps, samples, policySamples, iterations, elites, latent, mlp, enc, batch, evalPlanner })
             cmd.Options.Add(o);
+        common.AddThreadsTo(cmd);
         cmd.SetAction((ParseResult parse, CancellationToken ct) => Task.FromResult(Execute(parse, ct)));
         return cmd;
 
         int Execute(ParseResult parse, CancellationToken ct)
         {
-            string envId = parse.GetValue(env)!;
-            CliApp.Require(EnvironmentRegistry.Exists(envId), $"--env: unknown environment '{envId}' (known: {string.Join(", ", EnvironmentRegistry.Ids)})");
-            string dir = parse.GetValue(outDir)!;
-            CliApp.Require(!string.IsNullOrWhiteSpace(dir), "--out must name a directory");
+            var (envId, dir) = common.ReadTarget(parse);
             var (model, planner) = parse.GetValue(preset)!.ToLowerInvariant() switch
             {
                 "small" => (TdMpc2ModelOptions.Small, LatentMppiOptions.Small),
@@ -62,14 +55,13 @@ public static class TdMpc2Command
                 "trainer" => false,
                 var p => throw new UsageException($"--eval-planner must be runtime or trainer, got '{p}'"),
             };
-            TdMpc2Options options;
-            try
+            var options = TrainingRunCli.Validated(() =>
             {
                 var d = new TdMpc2Options { EnvId = envId, OutDir = dir };
-                options = (d with
+                return (d with
                 {
-                    Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), EvalEvery = parse.GetValue(evalEvery),
-                    EvalEpisodes = parse.GetValue(evalEpisodes), EvalThroughRuntime = evalRuntime, SeedSteps = parse.GetValue(seedSteps), Threads = parse.GetValue(threads),
+                    Steps = parse.GetValue(common.Steps), Seed = parse.GetValue(common.Seed), EvalEvery = parse.GetValue(common.EvalEvery),
+                    EvalEpisodes = parse.GetValue(common.EvalEpisodes), EvalThroughRuntime = evalRuntime, SeedSteps = parse.GetValue(seedSteps), Threads = parse.GetValue(common.Threads),
                     BatchSize = parse.GetValue(batch) ?? (parse.GetValue(preset)!.Equals("small", StringComparison.OrdinalIgnoreCase) ? 128 : d.BatchSize),
                     Model = model with
                     {
@@ -82,45 +74,10 @@ public static class TdMpc2Command
                         Iterations = parse.GetValue(iterations) ?? planner.Iterations, Elites = parse.GetValue(elites) ?? planner.Elites,
                     },
                 }).Validate();
-            }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
-            var output = OutputDirectory.ClaimEmpty(dir, "--out");
-
-            IAnsiConsole ui = console ?? AnsiConsole.Console;
-            try
-            {
-                IReadOnlyList<Pets.PetsIterationResult> results;
-                if (ui.Profile.Capabilities.Interactive)
-                {
-                    var lines = new StringWriter();
-                    results = ui.Progress().AutoClear(false)
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                        .Start(p =>
-                        {
-                            var task = p.AddTask("tdmpc2", maxValue: options.Steps);
-                            var report = new SyncProgress<TdMpc2Progress>(r =>
-                            {
-                                task.Value = r.Step;
-                                string eval = r.LastEvalReturn is double v ? $", eval {v:F1}" : "";
-                                task.Description = Markup.Escape($"tdmpc2 {envId} {r.Phase}{eval}");
-                            });
-                            return new TdMpc2Loop(options, lines, report).Run(ct);
-                        });
-                    ui.Profile.Out.Writer.Write(lines.ToString());
-                }
-                else
-                {
-                    results = new TdMpc2Loop(options, Console.Out).Run(ct);
-                }
-                var last = results[^1];
-                Console.WriteLine($"done: {last.EnvSteps} env steps, final eval return {last.EvalReturnMean:F1}; curve in {Path.Combine(dir, "curve.csv")} and curve.png, model in {Path.Combine(dir, "model")}");
-                return CliApp.ExitOk;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                output.Rollback([]);
-                throw;
-            }
+            });
+            return TrainingRunCli.Execute("tdmpc2", dir, options.Steps, console, (TdMpc2Progress r) => r.Step,
+                r => $"tdmpc2 {envId} {r.Phase}{(r.LastEvalReturn is double v ? $", eval {v:F1}" : "")}",
+                (log, progress) => new TdMpc2Loop(options, log, progress).Run(ct), $"model in {Path.Combine(dir, "model")}");
         }
     }
 }

@@ -13,26 +13,24 @@ namespace Robotics.Trainer.Inverse;
 /// </summary>
 public sealed class TrainedInverseModel : IDisposable
 {
-    private readonly ProbabilisticEnsemble _network;
-    private readonly Tensor _eliteIndex;
+    private readonly EliteMeanHeads _heads;
 
     internal TrainedInverseModel(ProbabilisticEnsemble network, int obsDim, int actDim, Standardizer input, Standardizer output,
                                  int[] elites, double[] memberValidationMse, InverseOptions options)
     {
-        _network = network;
+        _heads = new EliteMeanHeads(network, elites);
         ObsDim = obsDim; ActDim = actDim; InputNormalizer = input; OutputNormalizer = output;
-        Elites = elites; MemberValidationMse = memberValidationMse; Options = options;
-        _eliteIndex = tensor(Array.ConvertAll(elites, e => (long)e));
+        MemberValidationMse = memberValidationMse; Options = options;
     }
 
     public int ObsDim { get; }
     public int ActDim { get; }
-    public int Members => _network.Members;
-    public int HiddenUnits => _network.HiddenUnits;
-    public int HiddenLayers => _network.HiddenLayers;
+    public int Members => _heads.Network.Members;
+    public int HiddenUnits => _heads.Network.HiddenUnits;
+    public int HiddenLayers => _heads.Network.HiddenLayers;
     public Standardizer InputNormalizer { get; }
     public Standardizer OutputNormalizer { get; }
-    public IReadOnlyList<int> Elites { get; }
+    public IReadOnlyList<int> Elites => _heads.Elites;
     public IReadOnlyList<double> MemberValidationMse { get; }
     public InverseOptions Options { get; }
     public IReadOnlyList<EpochReport> History { get; init; } = [];
@@ -53,7 +51,7 @@ public sealed class TrainedInverseModel : IDisposable
         Tensor s = tensor(obs.ToArray(), [n, ObsDim]);
         Tensor x = cat([s, tensor(nextObs.ToArray(), [n, ObsDim]) - s], 1);
         x = (x - tensor(InputNormalizer.Mean)) / tensor(InputNormalizer.Std);
-        Tensor mu = _network.ForwardMean(x.unsqueeze(0).expand(Elites.Count, n, -1).contiguous(), _eliteIndex); // [K, n, act]
+        Tensor mu = _heads.Forward(x);                                                                 // [K, n, act]
         Tensor y = mu * tensor(OutputNormalizer.Std) + tensor(OutputNormalizer.Mean);
         return y.mean([0]).contiguous().data<float>().ToArray();
     }
@@ -61,29 +59,11 @@ public sealed class TrainedInverseModel : IDisposable
     /// <summary>The elites' mean-head weights and the normalisation as plain arrays, for core's graph builder.</summary>
     public InverseDynamicsParameters ExtractParameters()
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        int layers = _network.HiddenLayers + 1, outDim = _network.OutputDim;
-        var weights = new float[layers][];
-        var biases = new float[layers][];
-        var sizes = new int[layers + 1];
-        sizes[0] = _network.InputDim;
-        for (int l = 0; l < layers; l++)
-        {
-            Tensor w = _network.Weights[l].index_select(0, _eliteIndex);
-            Tensor b = _network.Biases[l].index_select(0, _eliteIndex);
-            if (l == layers - 1) { w = w.narrow(2, 0, outDim); b = b.narrow(2, 0, outDim); }
-            weights[l] = w.contiguous().data<float>().ToArray();
-            biases[l] = b.contiguous().data<float>().ToArray();
-            sizes[l + 1] = (int)w.shape[2];
-        }
+        var (weights, biases, shapes) = _heads.Extract();
+        int[] sizes = [shapes[0].In, .. shapes.Select(s => s.Out)];
         return new InverseDynamicsParameters(ObsDim, ActDim, Elites.Count, sizes, weights, biases,
             InputNormalizer.Mean, InputNormalizer.Std, OutputNormalizer.Mean, OutputNormalizer.Std).Validate();
     }
 
-    public void Dispose()
-    {
-        _eliteIndex.Dispose();
-        _network.Dispose();
-    }
+    public void Dispose() => _heads.Dispose();
 }

@@ -12,27 +12,25 @@ namespace Robotics.Trainer.Models;
 /// </summary>
 public sealed class TrainedEnsemble : IDisposable
 {
-    private readonly ProbabilisticEnsemble _network;
-    private readonly Tensor _eliteIndex;
+    private readonly EliteMeanHeads _heads;
 
     internal TrainedEnsemble(ProbabilisticEnsemble network, int obsDim, int actDim, Standardizer input, Standardizer output,
                              int[] elites, double[] memberValidationMse, EnsembleOptions options)
     {
-        _network = network;
+        _heads = new EliteMeanHeads(network, elites);
         ObsDim = obsDim; ActDim = actDim; InputNormalizer = input; OutputNormalizer = output;
-        Elites = elites; MemberValidationMse = memberValidationMse; Options = options;
-        _eliteIndex = tensor(Array.ConvertAll(elites, e => (long)e));
+        MemberValidationMse = memberValidationMse; Options = options;
     }
 
     public int ObsDim { get; }
     public int ActDim { get; }
-    public int Members => _network.Members;
-    public int HiddenUnits => _network.HiddenUnits;
-    public int HiddenLayers => _network.HiddenLayers;
+    public int Members => Network.Members;
+    public int HiddenUnits => Network.HiddenUnits;
+    public int HiddenLayers => Network.HiddenLayers;
     public Standardizer InputNormalizer { get; }
     public Standardizer OutputNormalizer { get; }
     /// <summary>Indices of the elite members, best validation error first.</summary>
-    public IReadOnlyList<int> Elites { get; }
+    public IReadOnlyList<int> Elites => _heads.Elites;
     /// <summary>Each member's best validation MSE (normalised target units).</summary>
     public IReadOnlyList<double> MemberValidationMse { get; }
     public EnsembleOptions Options { get; }
@@ -46,7 +44,7 @@ public sealed class TrainedEnsemble : IDisposable
     /// <summary>Maximum disagreement over the validation split.</summary>
     public double DisagreementMax { get; private set; }
 
-    internal ProbabilisticEnsemble Network => _network;
+    internal ProbabilisticEnsemble Network => _heads.Network;
 
     /// <summary>One-step predictions for <paramref name="n"/> rows of raw observations [n, obs] and actions [n, act].</summary>
     public EnsemblePrediction Predict(ReadOnlySpan<float> obs, ReadOnlySpan<float> actions, int n)
@@ -55,11 +53,10 @@ public sealed class TrainedEnsemble : IDisposable
             throw new ArgumentException($"expected {n} x {ObsDim} observations and {n} x {ActDim} actions, got {obs.Length} and {actions.Length} values");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        int k = Elites.Count;
         Tensor o = tensor(obs.ToArray(), [n, ObsDim]);
         Tensor x = cat([o, tensor(actions.ToArray(), [n, ActDim])], 1);
         x = (x - tensor(InputNormalizer.Mean)) / tensor(InputNormalizer.Std);
-        Tensor mu = _network.ForwardMean(x.unsqueeze(0).expand(k, n, -1).contiguous(), _eliteIndex);   // [K, n, obs+1]
+        Tensor mu = _heads.Forward(x);                                                                // [K, n, obs+1]
         Tensor y = mu * tensor(OutputNormalizer.Std) + tensor(OutputNormalizer.Mean);
         Tensor members = y.narrow(2, 0, ObsDim) + o;                                                 // [K, n, obs]
         Tensor reward = y.narrow(2, ObsDim, 1).squeeze(2).mean([0]);                                  // [n]
@@ -106,27 +103,9 @@ public sealed class TrainedEnsemble : IDisposable
     /// <summary>Copies the elites' mean-head weights and the normalisation into plain arrays (for export).</summary>
     public EnsembleWeights ExtractWeights()
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        int layers = _network.HiddenLayers + 1, outDim = _network.OutputDim;
-        var weights = new float[layers][];
-        var biases = new float[layers][];
-        var shapes = new (int In, int Out)[layers];
-        for (int l = 0; l < layers; l++)
-        {
-            Tensor w = _network.Weights[l].index_select(0, _eliteIndex);
-            Tensor b = _network.Biases[l].index_select(0, _eliteIndex);
-            if (l == layers - 1) { w = w.narrow(2, 0, outDim); b = b.narrow(2, 0, outDim); }
-            weights[l] = w.contiguous().data<float>().ToArray();
-            biases[l] = b.contiguous().data<float>().ToArray();
-            shapes[l] = ((int)w.shape[1], (int)w.shape[2]);
-        }
+        var (weights, biases, shapes) = _heads.Extract();
         return new EnsembleWeights(ObsDim, ActDim, Elites.Count, weights, biases, shapes, InputNormalizer, OutputNormalizer);
     }
 
-    public void Dispose()
-    {
-        _eliteIndex.Dispose();
-        _network.Dispose();
-    }
+    public void Dispose() => _heads.Dispose();
 }
