@@ -49,6 +49,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     private volatile bool _active;
     private volatile bool _robotOnline;
     private bool _commanded;   // a command was written since ActivateAsync
+    private volatile bool _publishing; // the sender is inside a publish (Deactivate lets it finish)
     private bool _shutdown;
 
     public MqttRobotDriver(MqttRobotDriverOptions options, TimeProvider? time = null, ILogger? logger = null, EStopLatch? estop = null)
@@ -133,11 +134,21 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
     {
         if (!_active) return;
         _active = false;
+        // The last command written (on a safe stop: the session's safe action) goes out before the sender stops,
+        // so the robot gets it even when the final publish below fails; bounded, a dead link does not hold us.
+        await DrainSenderAsync(maxWaits: 250);
         _senderStop!.Cancel();
         _commands.Wake(); // the sender waits without the token (no registration to allocate)
         await Task.Run(() => _sender!.Join(TimeSpan.FromSeconds(5)), ct);
         _senderStop.Dispose();
         if (_commanded) await SendSafeActionAsync(ct);
+    }
+
+    // Counted waits of >= 1 ms, not the injected clock: a test's fake time must not make this spin forever.
+    private async Task DrainSenderAsync(int maxWaits)
+    {
+        for (int i = 0; i < maxWaits && (_commands.HasFresh || _publishing) && _connection.IsConnected && _sender is { IsAlive: true }; i++)
+            await Task.Delay(1);
     }
 
     /// <summary>
@@ -266,6 +277,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
             {
                 // The slot is ours until the next TryTake, i.e. until this publish has finished.
                 _commandMessage.Payload = new ReadOnlySequence<byte>(command.Json.WrittenMemory);
+                _publishing = true;
                 _connection.PublishAsync(_commandMessage, ct).GetAwaiter().GetResult();
                 Counters.Inc(ref Counters._commandsSent);
             }
@@ -276,6 +288,7 @@ public sealed class MqttRobotDriver : IRobotDriver, IDriverDiagnostics
                 Counters.Inc(ref Counters._commandsDropped);
                 _logger.LogDebug("mqtt driver: command not sent: {Error}", e.Message);
             }
+            finally { _publishing = false; }
         }
     }
 

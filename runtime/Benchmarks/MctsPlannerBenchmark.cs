@@ -16,7 +16,12 @@ namespace Robotics.Runtime.Benchmarks;
 /// <see cref="OnnxWorldModel"/>, with the cartpole task's cost and termination, driven by the true cart-pole
 /// so the searched states are real ones. Budget: 32 simulations, 2 actions, 8 random rollouts of 20 steps
 /// (mcts-cartpole) or 16 simulations, 4 rollouts of 10 (mcts-cartpole-rt); the control period is 20 ms.
-/// Model calls per plan: at most 2 + simulations x (1 + horizon) (root expansion and value, then per simulation; terminal
+/// With <see cref="PlannerBenchOptions.ModelPath"/> the plans run over that learned cartpole model instead (a PETS
+/// iteration's export: its card is checked against the cart-pole robot, its members and layers are whatever it holds),
+/// which is the configuration <c>robotics-train pets --env cartpole --planner mcts</c> deploys.
+/// With <see cref="PlannerBenchOptions.Fused"/> (the default, as the deployed controller) each leaf's rollouts are one
+/// fused-graph call; <c>--fused false</c> steps them one model call per step.
+/// Model calls per plan: at most 2 + simulations x (1 + horizon, or 1 fused) (root expansion and value, then per simulation; terminal
 /// leaves and rollouts that all end early take fewer).
 /// </summary>
 public static class MctsPlannerBenchmark
@@ -41,10 +46,15 @@ public static class MctsPlannerBenchmark
         Directory.CreateDirectory(dir);
         try
         {
-            string path = Path.Combine(dir, "model.onnx");
-            EnsembleStepGraph.Build(p, new Dictionary<string, string> { [ModelCard.MetadataKey] = PlannerBenchmark.BenchCard(spec).ToJson() }).Save(path);
+            string path = o.ModelPath ?? Path.Combine(dir, "model.onnx");
+            if (o.ModelPath is null)
+                EnsembleStepGraph.Build(p, new Dictionary<string, string> { [ModelCard.MetadataKey] = PlannerBenchmark.BenchCard(spec).ToJson() }).Save(path);
             using var model = OnnxWorldModel.Load(path, spec, wopts, logger);
             var planner = new MctsPlanner(model, spec.ActionSpace, new CostSettings().Build(task.Cost, 4, 1), mo, new Random(o.Seed), task);
+            using OnnxRolloutModel? rollout = o.Fused
+                ? RolloutModelFactory.TryCreate(path, model.Card, mo.Horizon, new CostSettings(), task.Cost, wopts with { MaxBatch = mo.Rollouts }, logger)
+                : null;
+            if (rollout is not null) planner.UseFusedRollout(rollout);
             var obs = new float[4];
             var action = new float[1];
             env.Reset(o.Seed, obs);
@@ -65,8 +75,10 @@ public static class MctsPlannerBenchmark
             return new BenchJson()
                 .Add("bench", "planner").Add("config", o.Config).Add("planner", "mcts").Add("root", mo.Root.ToString().ToLowerInvariant())
                 .Add("simulations", mo.Simulations).Add("actions", planner.Branching).Add("rollouts", mo.Rollouts).Add("horizon", mo.Horizon)
-                .Add("max_model_calls_per_plan", 2 + mo.Simulations * (1 + mo.Horizon))
-                .Add("members", PlannerBenchmark.Members).Add("mlp", "5-200-200-200-8 silu")
+                .Add("fused_leaf_rollouts", planner.Fused)
+                .Add("max_model_calls_per_plan", 2 + mo.Simulations * (1 + (planner.Fused ? 1 : mo.Horizon)))
+                .Add("model", o.ModelPath ?? "random").Add("members", model.Members)
+                .Add("mlp", o.ModelPath is null ? "5-200-200-200-8 silu" : "learned (see the card)")
                 .Add("provider", model.Provider).Add("threads", o.Threads).Add("plans", plans)
                 .Add("plan_ms_median", median).Add("plan_ms_p99", p99).Add("control_period_ms", period)
                 .Add("fits_period_p99", p99 <= period).Add("alloc_bytes_per_plan", allocated / plans);

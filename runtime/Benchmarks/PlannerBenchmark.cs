@@ -29,6 +29,8 @@ public sealed record PlannerBenchOptions
     public bool Spin { get; init; }
     /// <summary>Split the candidates across the threads (see <see cref="WorldModelOptions.ShardRollout"/>).</summary>
     public bool Shard { get; init; } = true;
+    /// <summary>mcts configs: plan over this learned ONNX step graph (e.g. a PETS iteration's model) instead of the random ensemble; null = random.</summary>
+    public string? ModelPath { get; init; }
 
     public PlannerBenchOptions Validate()
     {
@@ -36,6 +38,10 @@ public sealed record PlannerBenchOptions
             throw new ArgumentException($"planner bench: config must be pets-full, pets-rt, tdmpc2-rt, tdmpc2-size1, mcts-cartpole or mcts-cartpole-rt, got '{Config}'");
         if (Threads is < 1 or > 256) throw new ArgumentException($"planner bench: threads must be in [1, 256], got {Threads}");
         if (Plans < 0) throw new ArgumentException($"planner bench: plans must be >= 0, got {Plans}");
+        if (ModelPath is not null && !Config.StartsWith("mcts", StringComparison.Ordinal))
+            throw new ArgumentException($"planner bench: --model is for the mcts configs only, got config '{Config}'");
+        if (ModelPath is not null && !File.Exists(ModelPath))
+            throw new ArgumentException($"planner bench: model file '{ModelPath}' does not exist");
         return this;
     }
 }

@@ -89,14 +89,15 @@ public static class BenchCommand
         layout.AcceptOnlyFromAmong("per-member", "batched");
         var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's workers spin between the rollout graph's operators." };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, sampling and the pendulum.", DefaultValueFactory = _ => 0 };
-        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, layout, shard, spin, plans, seed }) cmd.Options.Add(o);
+        var model = new Option<string?>("--model") { Description = "mcts configs: plan over this learned cartpole ONNX model (e.g. a PETS iteration's models/iter-NN.onnx) instead of the random ensemble." };
+        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, layout, shard, spin, plans, seed, model }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             var o = Validated(() => new PlannerBenchOptions
             {
                 Config = r.GetValue(config)!, Threads = r.GetValue(threads), Fused = r.GetValue(fused), Plans = r.GetValue(plans), Seed = r.GetValue(seed), Spin = r.GetValue(spin),
                 Form = r.GetValue(form) == "loop" ? Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Loop : Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Unrolled,
-                Shard = r.GetValue(shard),
+                Shard = r.GetValue(shard), ModelPath = r.GetValue(model),
                 Layout = r.GetValue(layout) == "batched" ? Core.Onnx.Ensemble.EnsembleForward.Layout.Batched : Core.Onnx.Ensemble.EnsembleForward.Layout.PerMember,
                 Provider = r.GetValue(provider) switch { "cuda" => ProviderPreference.Cuda, "auto" => ProviderPreference.Auto, _ => ProviderPreference.Cpu },
             }.Validate());

@@ -21,6 +21,9 @@ public sealed class SessionCliOptions
     private readonly Option<int> _seed = new("--seed") { Description = "seed of the controller's sampling and the simulator's resets", DefaultValueFactory = _ => 0 };
     private readonly Option<string> _gate = new("--gate") { Description = "safety | pass (pass-through, for comparisons only; refused on mqtt:// and serial:// robots without " + SessionOptions.AllowUngatedFlag + ")", DefaultValueFactory = _ => "safety" };
     private readonly Option<bool> _allowUngated = new(SessionOptions.AllowUngatedFlag) { Description = "DANGER: let --gate pass send unchecked commands to a hardware robot" };
+    private readonly Option<int?> _planDeadline = new("--plan-deadline-ms") { Description = "real time: a plan slower than this is answered with the safe action and counted as a deadline miss [default: 2 control periods; 0: off]" };
+    private readonly Option<int?> _staleAfter = new("--stale-after-ms") { Description = "real time: with no new state for this long the robot gets the safe action, again each interval, until states return [default: 3 control periods]" };
+    private readonly Option<int> _maxFaults = new("--max-faults") { Description = "ticks in a row whose controller or gate threw (each answered with the safe action) before the run ends with exit 1", DefaultValueFactory = _ => 5 };
     private readonly PlannerCliOptions _controller = new();
 
     /// <summary>Options for a verb; <paramref name="modelRequired"/> false where the model may come from elsewhere (serve's configuration files), Read then checks it.</summary>
@@ -32,7 +35,7 @@ public sealed class SessionCliOptions
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { _model, _safetyModel, _robot, _episodes, _record, _realtime, _pacing, _seed, _gate, _allowUngated }) cmd.Options.Add(o);
+        foreach (Option o in new Option[] { _model, _safetyModel, _robot, _episodes, _record, _realtime, _pacing, _seed, _gate, _allowUngated, _planDeadline, _staleAfter, _maxFaults }) cmd.Options.Add(o);
         _controller.AddTo(cmd);
     }
 
@@ -62,6 +65,19 @@ public sealed class SessionCliOptions
                     var s => throw new UsageException($"--gate must be safety or pass, got '{s}'"),
                 },
                 AllowUngatedHardware = p.GetValue(_allowUngated),
+                PlanDeadline = p.GetValue(_planDeadline) switch
+                {
+                    null => null, 0 => Timeout.InfiniteTimeSpan,
+                    < 0 and var ms => throw new UsageException($"--plan-deadline-ms must be > 0 (0: off), got {ms}"),
+                    var ms => TimeSpan.FromMilliseconds(ms.Value),
+                },
+                StaleAfter = p.GetValue(_staleAfter) switch
+                {
+                    null => null,
+                    <= 0 and var ms => throw new UsageException($"--stale-after-ms must be > 0, got {ms}"),
+                    var ms => TimeSpan.FromMilliseconds(ms.Value),
+                },
+                MaxConsecutiveFaults = p.GetValue(_maxFaults),
                 Controller = _controller.Read(p, seed),
             }.Validate();
         }

@@ -47,6 +47,12 @@ public sealed record SessionOptions
     public SafetyGateOptions? SafetyOptions { get; init; }
     public int MaxEpisodeSteps { get; init; } = 10_000;
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Real time: a plan slower than this is answered with the safe action (counted); null: two control periods; infinite: off.</summary>
+    public TimeSpan? PlanDeadline { get; init; }
+    /// <summary>Real time: no state for this long sends the safe action, again each interval; null: three control periods.</summary>
+    public TimeSpan? StaleAfter { get; init; }
+    /// <summary>Failed ticks in a row (each answered safe) after which the run ends with one line and exit 1.</summary>
+    public int MaxConsecutiveFaults { get; init; } = 5;
     /// <summary>Keep transitions in memory for a sink (always on with <see cref="RecordDir"/>).</summary>
     public bool Record { get; init; } = true;
 
@@ -54,6 +60,7 @@ public sealed record SessionOptions
     public ControlLoopOptions LoopOptions(string robotId) => new()
     {
         Realtime = Realtime, Pacing = Pacing, MaxEpisodeSteps = MaxEpisodeSteps, StateTimeout = StateTimeout,
+        PlanDeadline = PlanDeadline, StaleAfter = StaleAfter, MaxConsecutiveFaults = MaxConsecutiveFaults,
         RobotId = robotId, Source = RobotConnector.SourceOf(Robot), Record = Record || RecordDir is not null,
     };
 
@@ -68,6 +75,7 @@ public sealed record SessionOptions
         if (Gate == GateKind.PassThrough && RobotConnector.IsHardware(Robot) && !AllowUngatedHardware)
             throw new ArgumentException(
                 $"--gate pass would send ungated commands to the hardware robot '{Robot}'; add {AllowUngatedFlag} if you really mean it");
+        if (MaxConsecutiveFaults is < 1 or > 1_000_000) throw new ArgumentException($"--max-faults must be in [1, 1000000], got {MaxConsecutiveFaults}");
         Controller.Validate();
         LoopOptions("robot").Validate();
         return this;

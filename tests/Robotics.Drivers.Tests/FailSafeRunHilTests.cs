@@ -57,7 +57,7 @@ public class FailSafeRunHilTests
     }
 
     [Fact]
-    public async Task PlannerKeepsThrowing_RunEndsWithOneErrorLineAndExit1_EveryFailedTickAnsweredSafe()
+    public async Task PlannerKeepsThrowing_RunEndsAfterMaxFaultsWithOneErrorLineAndExit1_EveryFailedTickAnsweredSafe()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         using var mosquitto = new MosquittoProcess();
@@ -65,15 +65,15 @@ public class FailSafeRunHilTests
         using var tap = await MqttCli.TapAsync(mosquitto.Port, "robots/broken/command", cts.Token);
 
         var r = await Task.Run(() => RunInProcess(t => t >= 20,
-            ["--model", ShippedModel.Locate(), "--robot", $"{mosquitto.Uri}/broken", "--realtime", "false", "--episodes", "1", .. Planner]), cts.Token);
+            ["--model", ShippedModel.Locate(), "--robot", $"{mosquitto.Uri}/broken", "--realtime", "false", "--episodes", "1", "--max-faults", "3", .. Planner]), cts.Token);
 
         Assert.Equal(CliApp.ExitFailure, r.Code);
         var errors = r.Err.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
-        Assert.Equal("error: controller 'Faulty' on robot 'broken' failed 5 ticks in a row (each answered with the safe action); " +
-                     "last error: InvalidOperationException: injected planner fault at tick 24", Assert.Single(errors));
+        Assert.Equal("error: controller 'Faulty' on robot 'broken' failed 3 ticks in a row (each answered with the safe action); " +
+                     "last error: InvalidOperationException: injected planner fault at tick 22", Assert.Single(errors));
         Assert.DoesNotContain("   at ", r.Err);                                  // no stack trace
-        Assert.Contains("loop: faults 5, deadline misses 0, stale ticks 0, safe actions sent 5", r.Out);
-        await MqttDriverTests.Eventually(() => tap.Commands().Count >= 25, cts.Token);
+        Assert.Contains("loop: faults 3, deadline misses 0, stale ticks 0, safe actions sent 3", r.Out);
+        await MqttDriverTests.Eventually(() => tap.Commands().Count >= 23, cts.Token);
         var commands = tap.Commands();
         Assert.All(commands.Skip(20), c => Assert.Equal((SafetyDecision.Fallback, 0f), (c.Safety, c.Action[0])));
         Assert.Equal(0f, robot.Robot.LastCommand.Action[0]);

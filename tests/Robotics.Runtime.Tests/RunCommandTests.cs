@@ -69,6 +69,9 @@ public class RunCommandTests : IDisposable
     [InlineData("--search", "0", "mcts: simulations must be in [1, 65536]")]
     [InlineData("--episodes", "0", "--episodes must be >= 1")]
     [InlineData("--horizon", "0", "horizon must be in [1, 1000]")]
+    [InlineData("--plan-deadline-ms", "-5", "--plan-deadline-ms must be > 0 (0: off), got -5")]
+    [InlineData("--stale-after-ms", "0", "--stale-after-ms must be > 0, got 0")]
+    [InlineData("--max-faults", "0", "--max-faults must be in [1, 1000000], got 0")]
     public void Run_ExitsWith2_OnBadArguments(string option, string value, string expected)
     {
         string model = ModelFiles.WritePendulum(_dir.Path, ModelFiles.PendulumCard());
@@ -76,6 +79,19 @@ public class RunCommandTests : IDisposable
         Assert.Equal(2, r.Code);
         Assert.Contains(expected, r.Err);
         Assert.Equal(0, r.Driver.Writes);
+    }
+
+    [Fact]
+    public void FailSafeFlags_ReachTheLoopOptions_ZeroTurnsThePlanDeadlineOff()
+    {
+        string model = ModelFiles.WritePendulum(_dir.Path, ModelFiles.PendulumCard());
+        var options = new SessionCliOptions(1, "episodes");
+        var cmd = new Command("run");
+        options.AddTo(cmd);
+        var loop = options.Read(cmd.Parse(["--model", model, "--plan-deadline-ms", "0", "--stale-after-ms", "120", "--max-faults", "7"])).LoopOptions("r");
+        Assert.Equal((Timeout.InfiniteTimeSpan, TimeSpan.FromMilliseconds(120), 7), (loop.PlanDeadline, loop.StaleAfter, loop.MaxConsecutiveFaults));
+        var defaults = options.Read(cmd.Parse(["--model", model, "--plan-deadline-ms", "80"])).LoopOptions("r");
+        Assert.Equal((TimeSpan.FromMilliseconds(80), (TimeSpan?)null, 5), (defaults.PlanDeadline, defaults.StaleAfter, defaults.MaxConsecutiveFaults));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Robotics.Core.Cli;
 using Robotics.Runtime.Planning;
+using Robotics.Runtime.Planning.Mcts;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.Pets;
 
@@ -20,7 +21,7 @@ public static class PetsCommand
         var seed = new Option<int>("--seed") { Description = "seed of data collection, training and planning", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string>("--out") { Description = "output directory (must not already hold data)", Required = true };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "evaluation episodes after each iteration", DefaultValueFactory = _ => 5 };
-        var planner = new Option<string>("--planner") { Description = "cem | mppi | icem", DefaultValueFactory = _ => "cem" };
+        var planner = new Option<string>("--planner") { Description = "cem | mppi | icem | mcts (tree search over the discrete --discrete-actions grid)", DefaultValueFactory = _ => "cem" };
         var horizon = new Option<int?>("--horizon") { Description = "planning horizon [default: 15; cartpole-swingup 25]" };
         var population = new Option<int?>("--population") { Description = "planner population (MPPI samples) [default: 200; cartpole-swingup 400]" };
         var planIterations = new Option<int>("--plan-iterations") { Description = "planner iterations per step", DefaultValueFactory = _ => 3 };
@@ -32,9 +33,15 @@ public static class PetsCommand
         var lambda = new Option<float>("--uncertainty-lambda") { Description = "planner cost weight on ensemble disagreement D (0: off)", DefaultValueFactory = _ => 0f };
         var bonus = new Option<float>("--exploration-bonus") { Description = "collection episodes plan with cost - beta x D (ensemble disagreement), evaluation without (0: off)", DefaultValueFactory = _ => 0f };
         var threads = new Option<int>("--threads") { Description = "torch and ONNX Runtime threads", DefaultValueFactory = _ => 1 };
+        var search = new Option<int?>("--search") { Description = "mcts: simulations per step [default: 32]" };
+        var discreteActions = new Option<int?>("--discrete-actions") { Description = "mcts: values per action dimension, evenly spaced over the box [default: 2 = cartpole's pushes; 5 on pendulum = -2,-1,0,1,2]" };
+        var rollouts = new Option<int?>("--rollouts") { Description = "mcts: random rollouts of --horizon steps per leaf value [default: 4; cartpole 8]" };
+        var mctsRoot = new Option<string>("--mcts-root") { Description = "mcts: gumbel (sequential halving) | puct", DefaultValueFactory = _ => "gumbel" };
+        var discount = new Option<float?>("--discount") { Description = "mcts: discount of the searched returns [default: 0.99]" };
 
         var cmd = new Command("pets", "PETS: learn an ensemble world model and control with MPC through ONNX, iteratively.");
-        foreach (Option o in new Option[] { env, iterations, seed, outDir, evalEpisodes, planner, horizon, population, planIterations, hidden, layers, members, elites, steps, lambda, bonus, threads })
+        foreach (Option o in new Option[] { env, iterations, seed, outDir, evalEpisodes, planner, horizon, population, planIterations, hidden, layers, members, elites, steps, lambda, bonus, threads,
+                                            search, discreteActions, rollouts, mctsRoot, discount })
             cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
@@ -45,7 +52,8 @@ public static class PetsCommand
                 "cem" => PlannerKind.Cem,
                 "mppi" => PlannerKind.Mppi,
                 "icem" => PlannerKind.Icem,
-                var p => throw new UsageException($"--planner must be cem, mppi or icem, got '{p}'"),
+                "mcts" => PlannerKind.Mcts,
+                var p => throw new UsageException($"--planner must be cem, mppi, icem or mcts, got '{p}'"),
             };
             string dir = parse.GetValue(outDir)!;
             PetsOptions options;
@@ -61,6 +69,19 @@ public static class PetsCommand
                     {
                         Horizon = parse.GetValue(horizon) ?? defaults.Budget.Horizon, Population = parse.GetValue(population) ?? defaults.Budget.Population,
                         Iterations = parse.GetValue(planIterations),
+                        Mcts = defaults.Budget.Mcts with
+                        {
+                            Simulations = parse.GetValue(search) ?? defaults.Budget.Mcts.Simulations,
+                            DiscreteActions = parse.GetValue(discreteActions) ?? defaults.Budget.Mcts.DiscreteActions,
+                            Rollouts = parse.GetValue(rollouts) ?? defaults.Budget.Mcts.Rollouts,
+                            Discount = parse.GetValue(discount) ?? defaults.Budget.Mcts.Discount,
+                            Root = parse.GetValue(mctsRoot)!.ToLowerInvariant() switch
+                            {
+                                "gumbel" => MctsRootSelection.Gumbel,
+                                "puct" => MctsRootSelection.Puct,
+                                var r => throw new UsageException($"--mcts-root must be gumbel or puct, got '{r}'"),
+                            },
+                        },
                     },
                     Ensemble = defaults.Ensemble with
                     {
@@ -68,6 +89,7 @@ public static class PetsCommand
                         Members = parse.GetValue(members), Elites = parse.GetValue(elites), Threads = t,
                     },
                 }).Validate();
+                options.Budget.Mcts.Validate();   // the mcts flags are checked whichever planner runs: a typo is never silent
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             try { Directory.CreateDirectory(dir); }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Robotics.Core.Episodes;
 using Robotics.Core.Robots;
+using Robotics.Core.Tasks;
 using Robotics.Runtime.Controllers;
 using Robotics.Runtime.Loop;
 using Robotics.Runtime.Models;
@@ -29,6 +30,7 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
     {
         PetsOptions o = options.Validate();
         IEnvironment env = EnvironmentRegistry.Create(o.EnvId, o.Seed);
+        ITaskDefinition? task = TaskLibrary.TryGet(o.EnvId, out ITaskDefinition t) ? t : null;
         string dataDir = Path.Combine(o.OutDir, "data"), modelDir = Path.Combine(o.OutDir, "models");
         if (Directory.Exists(dataDir) && EpisodeFiles.List(dataDir).Count > 0)
             throw new IOException($"'{dataDir}' already holds episodes; give pets an empty --out directory");
@@ -60,7 +62,7 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
         for (int it = 1; it <= o.Iterations; it++)
         {
             long started = time.GetTimestamp();
-            List<Transition> data = memory.Episodes.SelectMany(e => e.Transitions).ToList();
+            List<Transition> data = memory.Episodes.SelectMany(e => e.Transitions).Select(t => Executed(t, task)).ToList();
             var ensembleOptions = o.Ensemble with { Seed = o.Seed * 1000 + it, Epochs = o.EpochsFor(data.Count) };
             string modelPath = Path.Combine(modelDir, $"iter-{it:D2}.onnx");
             double trainSeconds, validationMse;
@@ -128,6 +130,19 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
         }
         await evalRobot.DeactivateAsync(ct).ConfigureAwait(false);
         return (returns, planMedian, planP99);
+    }
+
+    /// <summary>
+    /// The transition with the action the robot executed (the task's <see cref="ITaskDefinition.ToExecutedAction"/>
+    /// of the recorded command): the random episodes send any float in the box, CartPole rounds it to a push, and
+    /// the model should learn the push, not a step function at 0.5 (MCTS only ever asks for 0 and 1).
+    /// </summary>
+    private static Transition Executed(Transition t, ITaskDefinition? task)
+    {
+        if (task is null) return t;
+        float[] a = (float[])t.Action.Clone();
+        task.ToExecutedAction(a);
+        return a.AsSpan().SequenceEqual(t.Action) ? t : t with { Action = a };
     }
 
     /// <summary>Reset seeds of the training robot: seed x 10,000, +1 per episode.</summary>

@@ -13,6 +13,7 @@ namespace Robotics.Trainer.Pets;
 /// <item>reacher2d -2: reward is minus the tip-target distance per step over 50 steps; reaching within
 /// about 10 steps and then holding within 2 cm (a tenth of the 0.21 m reach) sums to about -1.5, while
 /// staying still scores about -7 on average.</item>
+/// <item>cartpole 475: Gymnasium's CartPole-v1 reward threshold (the 500-step limit is the most).</item>
 /// </list>
 /// </summary>
 public static class PetsTargets
@@ -20,6 +21,7 @@ public static class PetsTargets
     public static double? For(string envId) => envId switch
     {
         "pendulum" => -200,
+        "cartpole" => 475,
         "pendulum-pos" => -250,
         "cartpole-swingup" or "cartpole-swingup-pos" => 100,
         "reacher2d" => -2,

@@ -3,6 +3,7 @@ using Robotics.Core.Models;
 using Robotics.Core.Tasks;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
+using Robotics.Runtime.Planning.Mcts;
 
 namespace Robotics.Runtime.Controllers.EnsembleMpc;
 
@@ -16,7 +17,7 @@ public sealed class EnsembleMpcFactory : IControllerFactory
     public string Kind => ModelKinds.EnsembleDynamics;
 
     public string Describe(ModelCard card) =>
-        $"ensemble MPC (cem | mppi | icem over {card.Ensemble?.Elites} of {card.Ensemble?.Size} members, graph '{GraphRoles.Step}'); " +
+        $"ensemble MPC (cem | mppi | icem | mcts over {card.Ensemble?.Elites} of {card.Ensemble?.Size} members, graph '{GraphRoles.Step}'); " +
         $"safety predictor: the same ensemble ({card.Uncertainty?.Method ?? "uncalibrated"}, p99 {card.Uncertainty?.P99:G4})";
 
     public IController Create(ControllerContext c)
@@ -36,6 +37,12 @@ public sealed class EnsembleMpcFactory : IControllerFactory
             {
                 rollout = RolloutModelFactory.TryCreate(step, model.Card, plannerOptions.Horizon, o.Costs, analytic, modelOptions, c.Logger);
                 if (rollout is not null) mpc.UseFusedRollout(rollout);
+            }
+            else if (o.FusedRollout && planner is MctsPlanner mcts && plannerOptions is MctsOptions { Rollouts: > 0 } mo)
+            {
+                // MCTS scores only its M leaf rollouts per call: the fused graph is bound for that batch.
+                rollout = RolloutModelFactory.TryCreate(step, model.Card, plannerOptions.Horizon, o.Costs, analytic, modelOptions with { MaxBatch = mo.Rollouts }, c.Logger);
+                if (rollout is not null) mcts.UseFusedRollout(rollout);
             }
             return new EnsembleMpcController(model, planner, rollout);
         }

@@ -9,6 +9,10 @@ namespace Robotics.Runtime.Planning.Mcts;
 /// model call: next observation, reward = minus the summed cost terms, terminal from the task) and a leaf's
 /// value (M random rollouts of H steps in lock-step, one model call per step, discounted, stopping at a
 /// terminal state). A non-finite prediction is terminal with the worst finite reward of its batch.
+/// With <see cref="UseFusedRollout"/> a leaf's value is one call of the fused rollout graph instead (the M random
+/// sequences of H steps scored inside ONNX Runtime): one model call per leaf instead of H, so a simulation costs two
+/// calls. Its value is the undiscounted sum of minus the graph's costs and the graph does not stop at a terminal
+/// state: the task's graph cost must pay nothing outside the task's region (CartPole's 0 outside the thresholds does).
 /// </summary>
 public sealed class MctsModelSteps
 {
@@ -20,6 +24,8 @@ public sealed class MctsModelSteps
     private readonly float _discount;
     private readonly float[] _cost, _prev, _ret;
     private readonly bool[] _alive;
+    private IRolloutModel? _fused;
+    private float[] _sequences = [];
 
     public MctsModelSteps(IBatchedWorldModel model, IReadOnlyList<ICostTerm> costs, ITaskDefinition? task,
                           MctsActionSet actions, MctsOptions options)
@@ -32,6 +38,21 @@ public sealed class MctsModelSteps
         _rollouts = options.Rollouts; _depth = options.Horizon; _discount = options.Discount;
         _cost = new float[batch]; _prev = new float[batch * _a]; _ret = new float[batch];
         _alive = new bool[batch];
+    }
+
+    /// <summary>True when leaf values come from the fused rollout graph.</summary>
+    public bool Fused => _fused is not null;
+
+    /// <summary>Not real-time. Leaf values from <paramref name="rollout"/> (built for this horizon and these cost terms) from now on.</summary>
+    public void UseFusedRollout(IRolloutModel rollout)
+    {
+        if (rollout.ObsDim != _o || rollout.ActDim != _a)
+            throw new ArgumentException($"mcts: rollout model is {rollout.ObsDim} -> {rollout.ActDim}, world model {_o} -> {_a}");
+        if (rollout.Horizon != _depth) throw new ArgumentException($"mcts: rollout model horizon {rollout.Horizon}, rollout depth {_depth}");
+        if (_rollouts == 0) throw new ArgumentException("mcts: a fused rollout needs rollouts > 0");
+        if (rollout.MaxBatch < _rollouts) throw new ArgumentException($"mcts: {_rollouts} rollouts exceed the rollout model's max batch {rollout.MaxBatch}");
+        _sequences = new float[_rollouts * _depth * _a];
+        _fused = rollout;
     }
 
     /// <summary>
@@ -68,6 +89,7 @@ public sealed class MctsModelSteps
     {
         int m = _rollouts;
         if (m == 0 || _depth == 0) return 0f;
+        if (_fused is not null) return FusedValue(state, previousAction);
         Span<float> obsIn = _model.ObsInput(m);
         for (int i = 0; i < m; i++)
         {
@@ -98,6 +120,20 @@ public sealed class MctsModelSteps
         }
         float sum = 0;
         for (int i = 0; i < m; i++) sum += _ret[i];
+        return sum / m;
+    }
+
+    /// <summary>Hot path, allocation-free. Mean of minus the fused graph's summed cost over M random sequences; a non-finite cost counts 0.</summary>
+    private float FusedValue(ReadOnlySpan<float> state, ReadOnlySpan<float> previousAction)
+    {
+        int m = _rollouts;
+        // Step-major draws, as the step-by-step rollouts draw them, so one generator gives both paths the same actions.
+        for (int t = 0; t < _depth; t++)
+            for (int i = 0; i < m; i++) _actions.Random(_sequences.AsSpan((i * _depth + t) * _a, _a));
+        Span<float> cost = _cost.AsSpan(0, m);
+        _fused!.Score(state, _sequences, m, previousAction, cost);
+        float sum = 0;
+        for (int i = 0; i < m; i++) if (float.IsFinite(cost[i])) sum -= cost[i];
         return sum / m;
     }
 

@@ -68,6 +68,12 @@ public sealed class MctsPlanner : IPlanner
     /// <summary>The last search's tree (tests, diagnostics): root = node 0, its slots 0..K-1.</summary>
     public MctsTree Tree => _tree;
 
+    /// <summary>True when leaf values come from the fused rollout graph (<see cref="UseFusedRollout"/>).</summary>
+    public bool Fused => _steps.Fused;
+
+    /// <summary>Not real-time. Leaf values from one fused rollout call (see <see cref="MctsModelSteps"/>); the caller owns the model.</summary>
+    public void UseFusedRollout(IRolloutModel rollout) => _steps.UseFusedRollout(rollout);
+
     public void Reset()
     {
         _center.CopyTo(_lastSent, 0);

@@ -68,7 +68,9 @@ public class PetsLoopTests : IDisposable
     [Theory]
     [InlineData("--env", "moon", "unknown environment 'moon'")]
     [InlineData("--iterations", "0", "iterations must be in [1, 1000]")]
-    [InlineData("--planner", "pid", "--planner must be cem, mppi or icem")]
+    [InlineData("--planner", "pid", "--planner must be cem, mppi, icem or mcts")]
+    [InlineData("--mcts-root", "uct", "--mcts-root must be gumbel or puct")]
+    [InlineData("--search", "0", "mcts: simulations must be in [1, 65536]")]
     [InlineData("--uncertainty-lambda", "-1", "uncertainty lambda must be >= 0")]
     public void PetsCommand_ExitsWith2_OnBadArguments(string option, string value, string expected)
     {
@@ -98,12 +100,16 @@ public class PetsLoopTests : IDisposable
         foreach (string id in Robotics.Sim.Environments.EnvironmentRegistry.Ids)
             PetsPresets.For(id, _dir).Validate();
         var plain = new PetsOptions { EnvId = "pendulum", OutDir = _dir };
-        Assert.Equal(plain, PetsPresets.For("pendulum", _dir));
+        // Pendulum's preset only names MCTS's 5 discrete torques (-2, -1, 0, 1, 2); CEM and the ensemble are the defaults.
+        Assert.Equal(plain with { Budget = plain.Budget with { Mcts = plain.Budget.Mcts with { DiscreteActions = 5 } } }, PetsPresets.For("pendulum", _dir));
         var reacher = PetsPresets.For("reacher2d", _dir);
         Assert.Equal(200, reacher.Ensemble.HiddenUnits);
         Assert.Equal(plain.Budget, reacher.Budget);
         var cartpole = PetsPresets.For("cartpole-swingup", _dir);
         Assert.Equal((400, 25), (cartpole.Budget.Population, cartpole.Budget.Horizon));
         Assert.Equal(plain.Ensemble, cartpole.Ensemble);
+        var pole = PetsPresets.For("cartpole", _dir);
+        Assert.Equal((20, 32, 8, 2, 5), (pole.Budget.Horizon, pole.Budget.Mcts.Simulations, pole.Budget.Mcts.Rollouts, pole.Budget.Mcts.DiscreteActions, pole.RandomEpisodes));
+        Assert.Equal(plain.Ensemble, pole.Ensemble);
     }
 }

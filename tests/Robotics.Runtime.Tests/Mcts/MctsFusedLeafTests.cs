@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Robotics.Core.Onnx.Ensemble;
+using Robotics.Core.Tasks;
+using Robotics.Runtime.Controllers;
+using Robotics.Runtime.Controllers.EnsembleMpc;
+using Robotics.Runtime.Models;
+using Robotics.Runtime.Planning;
+using Robotics.Runtime.Planning.Costs;
+using Robotics.Runtime.Planning.Mcts;
+using Robotics.Runtime.Session;
+using Robotics.Runtime.Tests.Fakes;
+using Robotics.Runtime.Tests.Perf;
+using Robotics.Sim.Drivers;
+using Robotics.Sim.Environments;
+
+namespace Robotics.Runtime.Tests.Mcts;
+
+/// <summary>MCTS leaf values from one fused rollout call over a learned (here random-weight) ONNX ensemble.</summary>
+public sealed class MctsFusedLeafTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    public void Dispose() => _dir.Dispose();
+
+    private string WritePendulumModel()
+    {
+        var p = ReferenceEnsemble.Small(false);
+        string path = Path.Combine(_dir.Path, $"pendulum-{Guid.NewGuid():N}.onnx");
+        EnsembleStepGraph.Build(p, new Dictionary<string, string> { [Core.Models.ModelCard.MetadataKey] = ModelFiles.PendulumCard().ToJson() }).Save(path);
+        return path;
+    }
+
+    [Fact]
+    public void FusedLeafValue_EqualsTheStepByStepRollouts_WithoutDiscountOrTermination()
+    {
+        // Pendulum never terminates, so with discount 1 both paths sum the same costs over the same random actions.
+        var o = new MctsOptions { Horizon = 6, Rollouts = 5, DiscreteActions = 5, Discount = 1f }.Validate();
+        string path = WritePendulumModel();
+        var spec = ModelFiles.PendulumSpec();
+        using var model = OnnxWorldModel.Load(path, spec, new WorldModelOptions { MaxBatch = o.MaxBatch, IntraOpThreads = 1 });
+        var costs = new CostSettings().Build(new PendulumCost(), 3, 1);
+        using var rollout = RolloutModelFactory.TryCreate(path, model.Card, o.Horizon, new CostSettings(), new PendulumCost(),
+            new WorldModelOptions { MaxBatch = o.Rollouts, IntraOpThreads = 1 }, NullLogger.Instance);
+        Assert.NotNull(rollout);
+        var stepwise = new MctsModelSteps(model, costs, new PendulumTask(), new MctsActionSet(spec.ActionSpace, o, new Random(4)), o);
+        var fused = new MctsModelSteps(model, costs, new PendulumTask(), new MctsActionSet(spec.ActionSpace, o, new Random(4)), o);
+        fused.UseFusedRollout(rollout);
+        Assert.True(fused.Fused);
+        float[] prev = [0.5f];
+        foreach (float[] s in new[] { new[] { 1f, 0f, 0f }, [-0.6f, 0.8f, 2.5f], [0f, -1f, -4f] })
+        {
+            float a = stepwise.Value(s, prev, 0), b = fused.Value(s, prev, 0);
+            Assert.True(Math.Abs(a - b) <= 1e-3f * Math.Max(1, Math.Abs(a)), $"step-by-step {a} vs fused {b}");
+        }
+    }
+
+    [Fact]
+    public void UseFusedRollout_RefusesARolloutOfAnotherHorizon()
+    {
+        var o = new MctsOptions { Horizon = 6, Rollouts = 5, DiscreteActions = 5 }.Validate();
+        string path = WritePendulumModel();
+        var spec = ModelFiles.PendulumSpec();
+        using var model = OnnxWorldModel.Load(path, spec, new WorldModelOptions { MaxBatch = o.MaxBatch, IntraOpThreads = 1 });
+        using var rollout = RolloutModelFactory.TryCreate(path, model.Card, 4, new CostSettings(), new PendulumCost(),
+            new WorldModelOptions { MaxBatch = o.Rollouts, IntraOpThreads = 1 }, NullLogger.Instance)!;
+        var steps = new MctsModelSteps(model, new CostSettings().Build(new PendulumCost(), 3, 1), null, new MctsActionSet(spec.ActionSpace, o, new Random(0)), o);
+        var e = Assert.Throws<ArgumentException>(() => steps.UseFusedRollout(rollout));
+        Assert.Contains("horizon 4, rollout depth 6", e.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EnsembleMctsController_UsesTheFusedLeaves_ByDefault_AndPlansAllocationFree(bool fused)
+    {
+        string path = WritePendulumModel();
+        var driver = new SimDriver(new Pendulum(5), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(5), TimeSpan.FromMilliseconds(50));
+        await driver.ActivateAsync(CancellationToken.None);
+        var options = new SessionOptions
+        {
+            ModelPath = path, Gate = GateKind.PassThrough, Seed = 3, Realtime = false, MaxEpisodeSteps = 20, Record = false,
+            Controller = new ControllerOptions
+            {
+                Planner = PlannerKind.Mcts, Threads = 1, FusedRollout = fused,
+                Budget = new PlannerBudget { Horizon = 5, Mcts = new MctsOptions { Simulations = 8, Rollouts = 3, DiscreteActions = 5 } },
+            },
+        };
+        await using var session = RobotSession.Attach(options, new SessionServices(), driver, driver.Spec with { Id = "fake" });
+        var controller = Assert.IsType<EnsembleMpcController>(session.Build().Controller);
+        var mcts = Assert.IsType<MctsPlanner>(controller.Planner);
+        Assert.Equal(fused, mcts.Fused);
+        Assert.Equal(fused, controller.Fused);
+
+        float[] obs = [0.3f, 0.95f, 1f], action = new float[1];
+        for (int i = 0; i < 5; i++) controller.Act(obs, action);   // binds every batch size
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 30; i++) controller.Act(obs, action);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.InRange(action[0], -2f, 2f);
+        Assert.Contains(action[0], new[] { -2f, -1f, 0f, 1f, 2f });
+    }
+}
