@@ -173,6 +173,7 @@ public sealed class SafetyGate : ICommandGate
         proposed.CopyTo(action);
         if (!Limit(action, seq, report: true, ref decision))
             return SendSafe(command, SafetyDecision.Fallback, null, seq, -1, 0, 0);
+        action.CopyTo(command.Proposed);   // what checks 5-6 judge: recorded, so the veto is calibrated on it
 
         if (_useModel)
         {
@@ -203,6 +204,7 @@ public sealed class SafetyGate : ICommandGate
         if (safeAction.Length != _actDim || command.Action.Length != _actDim) ThrowShape(safeAction.Length, 0, command.Action.Length);
         Interlocked.Increment(ref _ticks);
         _holdsInRow = 0;
+        safeAction.CopyTo(command.Proposed);
         return Send(command, safeAction, EStop.IsEngaged ? SafetyDecision.EStop : SafetyDecision.Fallback);
     }
 

@@ -13,7 +13,7 @@ internal sealed class EpisodeColumns
     private readonly string _file;
     private readonly DataField _episode, _step, _time, _reward, _terminated, _truncated, _source, _robotId, _vetoed;
     private readonly DataField _obs, _action, _nextObs;
-    private readonly DataField? _safety; // absent from files written before the column existed
+    private readonly DataField? _safety, _proposed; // absent from files written before the columns existed
 
     public EpisodeColumns(ParquetSchema schema, string file)
     {
@@ -31,6 +31,7 @@ internal sealed class EpisodeColumns
         _robotId = Scalar(schema, EpisodeSchema.RobotId, typeof(string));
         _vetoed = Scalar(schema, EpisodeSchema.Vetoed, typeof(bool));
         if (schema.Fields.Any(f => f.Name == EpisodeSchema.Safety)) _safety = Scalar(schema, EpisodeSchema.Safety, typeof(string));
+        if (schema.Fields.Any(f => f.Name == EpisodeSchema.Proposed)) _proposed = FloatList(schema, EpisodeSchema.Proposed);
     }
 
     public async Task ReadRowGroupAsync(ParquetRowGroupReader group, List<Transition> rows, CancellationToken ct)
@@ -49,6 +50,7 @@ internal sealed class EpisodeColumns
         string[] robotId = await ReadStringsAsync(group, _robotId, n, ct).ConfigureAwait(false);
         bool[] vetoed = await ReadAsync<bool>(group, _vetoed, n, ct).ConfigureAwait(false);
         string[]? safety = _safety is null ? null : await ReadStringsAsync(group, _safety, n, ct).ConfigureAwait(false);
+        float[][]? proposed = _proposed is null ? null : await ReadListAsync(group, _proposed, n, ct).ConfigureAwait(false);
 
         rows.EnsureCapacity(rows.Count + n);
         for (int i = 0; i < n; i++)
@@ -59,7 +61,7 @@ internal sealed class EpisodeColumns
             if (safety is not null && !SafetyDecisionText.TryParse(safety[i], out decision))
                 throw Bad($"column '{EpisodeSchema.Safety}' holds '{safety[i]}', expected ok, clamped, vetoed, fallback or estop");
             rows.Add(new Transition(episode[i], step[i], time[i], obs[i], action[i], reward[i], nextObs[i],
-                terminated[i], truncated[i], src, robotId[i], vetoed[i], decision));
+                terminated[i], truncated[i], src, robotId[i], vetoed[i], decision, proposed?[i]));
         }
     }
 

@@ -25,10 +25,12 @@ internal static class EpisodeParquetSchema
     public static readonly DataField<string> RobotId = new(EpisodeSchema.RobotId, false);
     public static readonly DataField<bool> Vetoed = new(EpisodeSchema.Vetoed, false);
     public static readonly DataField<string> Safety = new(EpisodeSchema.Safety, false);
+    public static readonly DataField<float> ProposedItem = new(ListField.ElementName, false);
+    public static readonly ListField Proposed = new(EpisodeSchema.Proposed, ProposedItem);
 
     /// <summary>Columns in file order (the order of <see cref="EpisodeSchema"/>).</summary>
     public static readonly ParquetSchema Schema = new(
-        Episode, Step, Time, Obs, Action, Reward, NextObs, Terminated, Truncated, Source, RobotId, Vetoed, Safety);
+        Episode, Step, Time, Obs, Action, Reward, NextObs, Terminated, Truncated, Source, RobotId, Vetoed, Safety, Proposed);
 
     public static string ToWire(DataSource source) => source switch
     {

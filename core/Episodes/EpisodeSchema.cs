@@ -16,4 +16,5 @@ public static class EpisodeSchema
     public const string RobotId = "robot_id";      // string
     public const string Vetoed = "vetoed";         // bool: the gate replaced the command (vetoed, fallback or e-stop); a clamp is not a veto
     public const string Safety = "safety";         // string: the gate's decision (ok|clamped|vetoed|fallback|estop); files before it lack the column
+    public const string Proposed = "proposed";     // list<float>: the controller's proposal as the gate judged it (CommandBuffer.Proposed); files before it lack the column
 }

@@ -177,6 +177,7 @@ public sealed class EpisodeWriter : IDisposable
         await group.WriteAsync(S.RobotId, robotId).ConfigureAwait(false);
         await group.WriteAsync<bool>(S.Vetoed, vetoed, cancellationToken: ct).ConfigureAwait(false);
         await group.WriteAsync(S.Safety, safety).ConfigureAwait(false);
+        await WriteListAsync(group, S.ProposedItem, rows, static t => t.Judged, ct).ConfigureAwait(false);
         group.CompleteValidate();
     }
 
@@ -228,6 +229,8 @@ public sealed class EpisodeWriter : IDisposable
                 throw new ArgumentException($"{where}: source {t.Source} is neither sim nor real", nameof(episode));
             if (t.NextObs.Length != t.Obs.Length)
                 throw new ArgumentException($"{where}: next_obs has {t.NextObs.Length} values, obs has {t.Obs.Length}", nameof(episode));
+            if (t.Proposed is not null && t.Proposed.Length != t.Action.Length)
+                throw new ArgumentException($"{where}: proposed has {t.Proposed.Length} values, action has {t.Action.Length}", nameof(episode));
             if (i > 0 && (t.Obs.Length != rows[0].Obs.Length || t.Action.Length != rows[0].Action.Length))
                 throw new ArgumentException($"{where}: obs/action sizes differ from the episode's first transition", nameof(episode));
         }

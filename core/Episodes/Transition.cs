@@ -8,7 +8,8 @@ public enum DataSource : byte { Sim = 0, Real = 1 }
 /// <summary>
 /// One recorded step: one row of the Parquet episode store (column names in <see cref="EpisodeSchema"/>).
 /// <paramref name="Vetoed"/>: the gate replaced the command; <paramref name="Safety"/>: what the gate did (a clamp
-/// shows here, not in Vetoed); <see cref="Replaces"/> says which decisions are vetoes.
+/// shows here, not in Vetoed); <see cref="Replaces"/> says which decisions are vetoes. <paramref name="Proposed"/>: the
+/// controller's proposal as the gate judged it (null: not recorded, files before the column; use <see cref="Judged"/>).
 /// </summary>
 public sealed record Transition(
     long Episode,
@@ -23,8 +24,12 @@ public sealed record Transition(
     DataSource Source,
     string RobotId,
     bool Vetoed,
-    SafetyDecision Safety = SafetyDecision.Ok)
+    SafetyDecision Safety = SafetyDecision.Ok,
+    float[]? Proposed = null)
 {
+    /// <summary>The action the gate's model checks judged: <see cref="Proposed"/>, else the action sent (older files).</summary>
+    public float[] Judged => Proposed ?? Action;
+
     /// <summary>True when the decision replaced the command rather than passed or clamped it.</summary>
     public static bool Replaces(SafetyDecision d) => d is SafetyDecision.Vetoed or SafetyDecision.Fallback or SafetyDecision.EStop;
 }

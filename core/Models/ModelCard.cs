@@ -122,6 +122,9 @@ public sealed record ModelCard
             if (u.Threshold is { } th) Require(th > 0 && double.IsFinite(th), $"uncertainty.threshold must be finite and > 0, got {th}");
             if (u.TargetFalseVetoRate is { } r) Require(r > 0 && r < 1, $"uncertainty.target_false_veto_rate must be in (0, 1), got {r}");
             Require(u.Threshold is null || !string.IsNullOrWhiteSpace(u.ThresholdMethod), "uncertainty.threshold needs uncertainty.threshold_method");
+            if (u.Hysteresis is { } h)
+                Require(h.ExitFraction > 0 && h.ExitFraction <= 1 && h.MinVetoTicks >= 1,
+                        $"uncertainty.hysteresis needs exit_fraction in (0, 1] and min_veto_ticks >= 1, got {h.ExitFraction} and {h.MinVetoTicks}");
         }
         if (TaskCost is { } t) Require(!string.IsNullOrWhiteSpace(t.Task), "task_cost.task is empty");
         if (Kind == ModelKinds.EnsembleDynamics)

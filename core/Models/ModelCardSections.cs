@@ -46,6 +46,12 @@ public sealed record UncertaintyCalibration
     /// </summary>
     public HeldOutSplit? TrainingSplit { get; init; }
 
+    /// <summary>
+    /// The gate's hysteresis the threshold was calibrated with (method <c>conformal-risk-control-ticks</c>: the rate is
+    /// of ticks vetoed, hysteresis included); null when the rate is of single transitions (<c>split-conformal</c>).
+    /// </summary>
+    public VetoHysteresis? Hysteresis { get; init; }
+
     /// <summary>How U is computed, e.g. "ensemble-disagreement" (D in normalised output units).</summary>
     public string Method { get; init; } = EnsembleDisagreement;
     /// <summary>99th percentile of U on the validation split: the gate's threshold at factor 1.</summary>
@@ -55,6 +61,9 @@ public sealed record UncertaintyCalibration
     /// <summary>Further quantiles by name ("p50", "p90"), for reports.</summary>
     public Dictionary<string, double> Quantiles { get; init; } = new();
 }
+
+/// <summary>The uncertainty veto's hysteresis (exit at <paramref name="ExitFraction"/> x threshold, at least <paramref name="MinVetoTicks"/> ticks on).</summary>
+public sealed record VetoHysteresis(double ExitFraction, int MinVetoTicks);
 
 /// <summary>The trainer's validation split: the seed of its first shuffle and the share of rows held out.</summary>
 public sealed record HeldOutSplit(int Seed, double Fraction);

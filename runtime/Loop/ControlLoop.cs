@@ -254,7 +254,7 @@ public sealed class ControlLoop
         if (_pending && !_ended && _recorder.Count < _recorder.Capacity && _driver.TryRead(_state, _lastSeq))
         {
             _lastSeq = _state.Seq;
-            _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs, _state.Terminated, _state.Truncated, _prevDecision);
+            _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs, _state.Terminated, _state.Truncated, _prevDecision, _command.Proposed);
             _pending = false;
         }
         if (_recorder.Count == 0) return;
@@ -344,7 +344,7 @@ public sealed class ControlLoop
             bool cut = !_state.Terminated && !_state.Truncated && _steps + 1 >= _options.MaxEpisodeSteps;
             if (_options.Record)
                 _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
-                              _state.Terminated, _state.Truncated || cut, _prevDecision);
+                              _state.Terminated, _state.Truncated || cut, _prevDecision, _command.Proposed);
             _steps++;
             _pending = false;
             if (_state.Terminated || _state.Truncated || cut)
@@ -363,7 +363,11 @@ public sealed class ControlLoop
             _controller.Act(_state.Obs, _proposed);
             planEnd = _time.GetTimestamp();
             if (planEnd - planStart > _deadlineTicks) d = MissedDeadline();
-            else d = _gate.Apply(_state, _proposed, _controller.Candidates, _command);
+            else
+            {
+                _proposed.AsSpan().CopyTo(_command.Proposed);   // the gate overwrites it with what its model checks judged
+                d = _gate.Apply(_state, _proposed, _controller.Candidates, _command);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -409,7 +413,8 @@ public sealed class ControlLoop
             _spec.SafeAction.AsSpan().CopyTo(_command.Action);
             CountFault(e);
         }
-        // A command the loop put the safe action in is a fallback whatever the gate thought of it.
+        // A command the loop put the safe action in is a fallback whatever the gate thought of it; nothing else was proposed.
+        _spec.SafeAction.AsSpan().CopyTo(_command.Proposed);
         return _command.Safety = SafetyDecision.Fallback;
     }
 

@@ -14,7 +14,7 @@ public sealed class TransitionRecorder
 {
     private readonly int _obsDim, _actDim;
     private readonly double[] _time;
-    private readonly float[] _obs, _action, _reward, _nextObs;
+    private readonly float[] _obs, _action, _proposed, _reward, _nextObs;
     private readonly bool[] _terminated, _truncated;
     private readonly SafetyDecision[] _safety;
 
@@ -25,6 +25,7 @@ public sealed class TransitionRecorder
         _time = new double[capacity];
         _obs = new float[capacity * obsDim];
         _action = new float[capacity * actDim];
+        _proposed = new float[capacity * actDim];
         _reward = new float[capacity];
         _nextObs = new float[capacity * obsDim];
         _terminated = new bool[capacity]; _truncated = new bool[capacity]; _safety = new SafetyDecision[capacity];
@@ -39,14 +40,19 @@ public sealed class TransitionRecorder
 
     public void Clear() => Volatile.Write(ref _count, 0);
 
-    /// <summary>Hot path, allocation-free. Appends one transition; the caller keeps <see cref="Count"/> below capacity.</summary>
+    /// <summary>
+    /// Hot path, allocation-free. Appends one transition; the caller keeps <see cref="Count"/> below capacity.
+    /// <paramref name="proposed"/>: what the gate judged (<see cref="CommandBuffer.Proposed"/>); empty = the action.
+    /// </summary>
     public void Add(double time, ReadOnlySpan<float> obs, ReadOnlySpan<float> action, float reward,
-                    ReadOnlySpan<float> nextObs, bool terminated, bool truncated, SafetyDecision safety)
+                    ReadOnlySpan<float> nextObs, bool terminated, bool truncated, SafetyDecision safety,
+                    ReadOnlySpan<float> proposed = default)
     {
         int i = _count;
         _time[i] = time;
         obs.CopyTo(_obs.AsSpan(i * _obsDim, _obsDim));
         action.CopyTo(_action.AsSpan(i * _actDim, _actDim));
+        (proposed.IsEmpty ? action : proposed).CopyTo(_proposed.AsSpan(i * _actDim, _actDim));
         _reward[i] = reward;
         nextObs.CopyTo(_nextObs.AsSpan(i * _obsDim, _obsDim));
         _terminated[i] = terminated; _truncated[i] = truncated; _safety[i] = safety;
@@ -75,7 +81,8 @@ public sealed class TransitionRecorder
             list[i - from] = new Transition(id, i, _time[i],
                 _obs.AsSpan(i * _obsDim, _obsDim).ToArray(), _action.AsSpan(i * _actDim, _actDim).ToArray(),
                 _reward[i], _nextObs.AsSpan(i * _obsDim, _obsDim).ToArray(),
-                _terminated[i], _truncated[i], source, robotId, Transition.Replaces(_safety[i]), _safety[i]);
+                _terminated[i], _truncated[i], source, robotId, Transition.Replaces(_safety[i]), _safety[i],
+                _proposed.AsSpan(i * _actDim, _actDim).ToArray());
         return list;
     }
 }

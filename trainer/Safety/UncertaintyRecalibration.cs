@@ -1,6 +1,7 @@
 using Robotics.Core.Episodes;
 using Robotics.Core.Models;
 using Robotics.Runtime.Models;
+using Robotics.Safety.Checks;
 
 namespace Robotics.Trainer.Safety;
 
@@ -14,10 +15,19 @@ namespace Robotics.Trainer.Safety;
 /// join the calibration set.
 /// </param>
 /// <param name="Measure">Optional: rebuild the step graph so that its disagreement is this measure before calibrating.</param>
+/// <param name="Hysteresis">
+/// The gate's hysteresis the rate is of ticks under (<see cref="UncertaintyVetoCalibration"/>; default: the gate's
+/// default); null with <paramref name="PerTransition"/> for the split-conformal rate of single transitions.
+/// </param>
+/// <param name="PerTransition">Calibrate the rate of single transitions (split-conformal, no hysteresis) instead of ticks.</param>
 public sealed record RecalibrationOptions(string ModelPath, IReadOnlyList<string> DataDirs,
                                           double FalseVetoRate = ConformalThreshold.DefaultFalseVetoRate, string? OutPath = null,
-                                          string? TrainingDataDir = null, DisagreementMeasure? Measure = null)
+                                          string? TrainingDataDir = null, DisagreementMeasure? Measure = null,
+                                          UncertaintyVetoOptions? Hysteresis = null, bool PerTransition = false)
 {
+    /// <summary>The hysteresis calibrated under (the gate's default unless given).</summary>
+    public UncertaintyVetoOptions VetoHysteresis => Hysteresis ?? new UncertaintyVetoOptions();
+
     public RecalibrationOptions Validate()
     {
         if (string.IsNullOrWhiteSpace(ModelPath)) throw new ArgumentException("--model is required");
@@ -29,6 +39,7 @@ public sealed record RecalibrationOptions(string ModelPath, IReadOnlyList<string
         if (!(FalseVetoRate > 0 && FalseVetoRate < 1)) throw new ArgumentException($"--false-veto-rate must be in (0, 1), got {FalseVetoRate}");
         if (OutPath is not null && !OutPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--out '{OutPath}' must end in .onnx");
+        VetoHysteresis.Validate();
         return this;
     }
 }
@@ -38,19 +49,27 @@ public sealed record RecalibrationOptions(string ModelPath, IReadOnlyList<string
 /// <param name="Before">The card's uncertainty section before (null when it had none).</param>
 /// <param name="After">The section written.</param>
 /// <param name="HeldOutRate">
-/// Share of the odd episodes' transitions above the threshold computed from the even episodes alone (the
-/// method checked on data it did not see; NaN when there are fewer than two episodes or too few transitions).
+/// Share of the odd episodes' ticks vetoed (replayed with the hysteresis; per transition: above the threshold) by the
+/// threshold computed from the even episodes alone (the method checked on data it did not see; NaN when there are
+/// fewer than two episodes or too few ticks).
 /// </param>
 /// <param name="TrainingHeldOut">Held-out training rows in the calibration set (0 without --training-data).</param>
 /// <param name="Measure">The written card's disagreement measure.</param>
 public sealed record RecalibrationResult(string OutPath, UncertaintyCalibration? Before, UncertaintyCalibration After, double HeldOutRate,
-                                         int TrainingHeldOut = 0, string? Measure = null);
+                                         int TrainingHeldOut = 0, string? Measure = null)
+{
+    /// <summary>The tick calibration (null with PerTransition): ticks, and ticks its threshold vetoes in replay.</summary>
+    public TickCalibration? Ticks { get; init; }
+}
 
 /// <summary>
 /// Re-calibrates an existing model's uncertainty veto on new episodes (e.g. recorded by the deployed
-/// controller with `robotics run --record`): the model's uncertainty on every transition of the given folders
-/// becomes the calibration set of a split-conformal threshold at the target false-veto rate
-/// (<see cref="ConformalThreshold"/>); the card's uncertainty section is replaced and the graphs are copied as they are.
+/// controller with `robotics run --record`): the model's uncertainty on the proposal the gate judged at every tick
+/// (column <c>proposed</c>; the action sent in files before it), episode by episode in tick order, plus the rows
+/// training held out (each a sequence of one), calibrates the threshold so that the share of ticks the veto would act
+/// on, hysteresis included, is at most the target (<see cref="UncertaintyVetoCalibration"/>), or, with
+/// <c>PerTransition</c>, so that the share of transitions above it is (split-conformal, <see cref="ConformalThreshold"/>).
+/// The card's uncertainty section is replaced and the graphs are copied as they are.
 /// The folders must hold data the model was not trained on. Not real-time.
 /// </summary>
 public static class UncertaintyRecalibration
@@ -85,7 +104,7 @@ public static class UncertaintyRecalibration
             float[] trainScores;
             using (var model = OnnxWorldModel.Load(scored, robot: null))
             {
-                perEpisode = episodes.Select(e => Scores(model, e.Transitions)).ToArray();
+                perEpisode = episodes.Select(e => Scores(model, e.Transitions, judged: true)).ToArray();
                 trainScores = Scores(model, heldOut);
             }
             float[] all = [.. perEpisode.SelectMany(s => s), .. trainScores];
@@ -96,9 +115,23 @@ public static class UncertaintyRecalibration
             var after = ConformalThreshold.Calibrate(all, options.FalseVetoRate, source,
                                                      file.Card.Uncertainty?.Method ?? UncertaintyCalibration.EnsembleDisagreement)
                         with { TrainingSplit = file.Card.Uncertainty?.TrainingSplit };
+            TickCalibration? ticks = null;
+            if (!options.PerTransition)
+            {
+                var h = options.VetoHysteresis;
+                ticks = UncertaintyVetoCalibration.Compute([.. perEpisode, .. trainScores.Select(u => new[] { u })], options.FalseVetoRate, h);
+                after = after with
+                {
+                    Threshold = ticks.Threshold, ThresholdMethod = UncertaintyVetoCalibration.Method,
+                    Hysteresis = new VetoHysteresis(h.ExitFraction, h.MinVetoTicks),
+                };
+            }
             var before = ModelFile.Read(options.ModelPath).Card.Uncertainty;
             file.WithCard(file.Card with { Uncertainty = after }, outPath);
-            return new RecalibrationResult(outPath, before, after, HeldOutRate(perEpisode, options.FalseVetoRate), heldOut.Count, file.Card.Ensemble?.Disagreement);
+            double heldOutRate = options.PerTransition ? HeldOutRate(perEpisode, options.FalseVetoRate)
+                                                       : HeldOutTickRate(perEpisode, options.FalseVetoRate, options.VetoHysteresis);
+            return new RecalibrationResult(outPath, before, after, heldOutRate, heldOut.Count, file.Card.Ensemble?.Disagreement)
+                   { Ticks = ticks };
         }
         finally
         {
@@ -121,8 +154,11 @@ public static class UncertaintyRecalibration
         return Algorithms.PetsDynamicsTraining.HeldOutRows(seen.Count, split).Select(i => seen[i]).ToList();
     }
 
-    /// <summary>The predictor's uncertainty on each transition's (obs, action), in batches of its MaxBatch rows.</summary>
-    public static float[] Scores(ISafetyPredictor predictor, IReadOnlyList<Transition> transitions)
+    /// <summary>
+    /// The predictor's uncertainty on each transition's (obs, action), in batches of its MaxBatch rows; with
+    /// <paramref name="judged"/>, on (obs, the proposal the gate judged) (<see cref="Transition.Judged"/>).
+    /// </summary>
+    public static float[] Scores(ISafetyPredictor predictor, IReadOnlyList<Transition> transitions, bool judged = false)
     {
         int o = predictor.ObsDim, a = predictor.ActDim, batch = predictor.MaxBatch;
         var obs = new float[batch * o];
@@ -136,7 +172,7 @@ public static class UncertaintyRecalibration
             for (int r = 0; r < rows; r++)
             {
                 transitions[start + r].Obs.CopyTo(obs, r * o);
-                transitions[start + r].Action.CopyTo(act, r * a);
+                (judged ? transitions[start + r].Judged : transitions[start + r].Action).CopyTo(act, r * a);
             }
             predictor.Predict(rows, obs.AsSpan(0, rows * o), act.AsSpan(0, rows * a), next.AsSpan(0, rows * o), u.AsSpan(0, rows));
             u.AsSpan(0, rows).CopyTo(scores.AsSpan(start));
@@ -152,5 +188,16 @@ public static class UncertaintyRecalibration
         if (test.Length == 0 || fit.Length < ConformalThreshold.MinScores(falseVetoRate)) return double.NaN;
         double t = ConformalThreshold.Compute(fit, falseVetoRate);
         return test.Count(s => !(s <= t)) / (double)test.Length;
+    }
+
+    /// <summary>Tick threshold from the even episodes, share of the odd episodes' ticks it vetoes when they are replayed.</summary>
+    public static double HeldOutTickRate(IReadOnlyList<float[]> perEpisode, double falseVetoRate, UncertaintyVetoOptions hysteresis)
+    {
+        var fit = perEpisode.Where((_, i) => i % 2 == 0).ToList();
+        var test = perEpisode.Where((_, i) => i % 2 == 1).ToList();
+        long testTicks = test.Sum(s => (long)s.Length);
+        if (testTicks == 0 || fit.Sum(s => (long)s.Length) < ConformalThreshold.MinScores(falseVetoRate)) return double.NaN;
+        var t = UncertaintyVetoCalibration.Compute(fit, falseVetoRate, hysteresis);
+        return UncertaintyVetoCalibration.VetoedTicks(test, (float)t.Threshold, hysteresis) / (double)testTicks;
     }
 }

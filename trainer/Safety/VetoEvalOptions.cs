@@ -20,6 +20,10 @@ public sealed record VetoEvalOptions
     /// <summary>Controller episodes per seed, on other start states, on which false vetoes are counted.</summary>
     public int EvalEpisodes { get; init; } = 5;
     public double FalseVetoRate { get; init; } = ConformalThreshold.DefaultFalseVetoRate;
+    /// <summary>The bound the measured false-veto rate of ticks is judged against (issue 19: 1%); the calibration target may be below it.</summary>
+    public double FalseVetoBound { get; init; } = 0.01;
+    /// <summary>Calibrate per transition (split-conformal) instead of on ticks with the gate's hysteresis.</summary>
+    public bool PerTransition { get; init; }
     /// <summary>Out-of-distribution probe states per seed, each with <see cref="ActionsPerState"/> random actions.</summary>
     public int OodStates { get; init; } = 500;
     public int ActionsPerState { get; init; } = 2;
@@ -37,6 +41,7 @@ public sealed record VetoEvalOptions
         if (Seeds.Any(s => s is < 0 or > 999)) throw new ArgumentException("--seeds must be in [0, 999]");
         if (CalibrationEpisodes < 1 || EvalEpisodes < 1) throw new ArgumentException($"--calibration-episodes and --eval-episodes must be >= 1, got {CalibrationEpisodes} and {EvalEpisodes}");
         if (!(FalseVetoRate > 0 && FalseVetoRate < 1)) throw new ArgumentException($"--false-veto-rate must be in (0, 1), got {FalseVetoRate}");
+        if (!(FalseVetoBound > 0 && FalseVetoBound < 1)) throw new ArgumentException($"--false-veto-bound must be in (0, 1), got {FalseVetoBound}");
         if (OodStates < 1 || ActionsPerState < 1) throw new ArgumentException($"--ood-states and --actions-per-state must be >= 1, got {OodStates} and {ActionsPerState}");
         if (!(OodMargin >= 0 && OodMargin < 1)) throw new ArgumentException($"--ood-margin must be in [0, 1), got {OodMargin}");
         Controller.Validate();

@@ -4,6 +4,7 @@ using Robotics.Core.Robots;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Session;
 using Robotics.Safety;
+using Robotics.Safety.Checks;
 using Robotics.Safety.Diagnostics;
 using Robotics.Sim.Environments;
 
@@ -23,19 +24,28 @@ namespace Robotics.Trainer.Safety;
 /// <param name="ScoreRate">Same above <paramref name="Threshold"/>.</param>
 /// <param name="Ood">OOD probe states x random actions vetoed by the re-calibrated gate.</param>
 /// <param name="EvalReturn">Mean return of the evaluation episodes (gate on).</param>
+/// <param name="ThresholdMethod">How <paramref name="Threshold"/> was set (card <c>threshold_method</c>).</param>
+/// <param name="CalibrationReplayRate">Share of the calibration ticks the threshold vetoes when they are replayed with the hysteresis (NaN per transition).</param>
+/// <param name="EvalReplayRate">Same on the evaluation episodes' judged proposals (what the replay predicts for <see cref="FalseVetoRate"/>).</param>
+/// <param name="Episodes">Each evaluation episode.</param>
 public sealed record VetoEvalRow(string Robot, int Seed, long CalibrationTransitions, int TrainingHeldOut, double ThresholdBefore, double Threshold,
                                  long EvalTicks, long UncertaintyVetoes, long Replaced, double ScoreRateBefore, double ScoreRate, VetoRate Ood,
-                                 double EvalReturn)
+                                 double EvalReturn, string ThresholdMethod, double CalibrationReplayRate, double EvalReplayRate,
+                                 IReadOnlyList<VetoEvalEpisode> Episodes)
 {
     public double FalseVetoRate => EvalTicks == 0 ? 0 : UncertaintyVetoes / (double)EvalTicks;
 }
 
+/// <summary>One evaluation episode: its ticks, uncertainty vetoes, largest judged U and start observation (where a whole episode is vetoed, why).</summary>
+public sealed record VetoEvalEpisode(int Index, long Ticks, long UncertaintyVetoes, double MaxU, double MedianU, float[] StartObs, double Return);
+
 /// <summary>
 /// `robotics-train veto-eval` (issue 19): the uncertainty veto measured on the deployed controller's own
 /// distribution. Per seed: (1) the deployed controller (ensemble MPC, safety gate on, lock-step simulator) runs
-/// calibration episodes, recorded as `robotics run --record` does; (2) `calibrate` pools them with the rows
-/// training held out and writes a split-conformal threshold at the target rate into a copy of the model; (3)
-/// the controller with that copy runs evaluation episodes from other start states, and every tick the
+/// calibration episodes, recorded as `robotics run --record` does (with the proposal the gate judged each tick); (2)
+/// `calibrate` pools them with the rows training held out and writes the threshold at the target rate of ticks vetoed
+/// (hysteresis replayed; or per transition) into a copy of the model; (3)
+/// the controller with that copy runs evaluation episodes from other start states (recorded), and every tick the
 /// uncertainty veto acts on counts as a false veto (the card calls the controller's episodes in distribution);
 /// (4) states with every velocity beyond the training data's range get random actions through the same gate.
 /// Not real-time.
@@ -56,7 +66,7 @@ public static class VetoEvaluation
         foreach (int seed in options.Seeds)
         {
             string dir = Path.Combine(options.OutDir, $"{robot}-seed{seed}");
-            string calibDir = Path.Combine(dir, "calibration-episodes"), model = Path.Combine(dir, "model.onnx");
+            string calibDir = Path.Combine(dir, "calibration-episodes"), evalDir = Path.Combine(dir, "eval-episodes"), model = Path.Combine(dir, "model.onnx");
             Directory.CreateDirectory(dir);
 
             // 1. The deployed controller's own episodes, recorded.
@@ -64,17 +74,25 @@ public static class VetoEvaluation
                                                options, calibDir, ct).ConfigureAwait(false);
             log.WriteLine($"  seed {seed}: calibration episodes returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
 
-            // 2. Split-conformal threshold on them and on the rows training held out.
-            var cal = UncertaintyRecalibration.Run(new RecalibrationOptions(options.ModelPath, [calibDir], options.FalseVetoRate, model, options.TrainingDataDir));
+            // 2. The threshold from them and the rows training held out: ticks vetoed with the gate's hysteresis, or per transition.
+            var hysteresis = new UncertaintyVetoOptions();
+            var cal = UncertaintyRecalibration.Run(new RecalibrationOptions(options.ModelPath, [calibDir], options.FalseVetoRate, model, options.TrainingDataDir,
+                                                                            Hysteresis: hysteresis, PerTransition: options.PerTransition));
 
-            // 3. Fresh episodes with the re-calibrated gate.
-            var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), options.EvalEpisodes, options, null, ct).ConfigureAwait(false);
+            // 3. Fresh episodes with the re-calibrated gate (recorded, with the proposals it judged).
+            var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), options.EvalEpisodes, options, evalDir, ct).ConfigureAwait(false);
             long ticks = eval.Sum(e => e.Safety.Ticks), vetoes = eval.Sum(e => e.Safety[SafetyCheck.UncertaintyVeto]);
             long replaced = eval.Sum(e => e.Safety.NotOk - e.Safety[SafetyDecision.Clamped]);
-            var evalRows = eval.SelectMany(e => e.Report.Transitions?.Transitions ?? []).ToList();
-            float[] scores;
-            using (var w = OnnxWorldModel.Load(model, robot: null)) scores = UncertaintyRecalibration.Scores(w, evalRows);
+            var evalEpisodes = eval.Select(e => e.Report.Transitions?.Transitions ?? []).ToList();
+            float[][] judged;
+            using (var w = OnnxWorldModel.Load(model, robot: null)) judged = evalEpisodes.Select(t => UncertaintyRecalibration.Scores(w, t, judged: true)).ToArray();
+            float[] scores = [.. judged.SelectMany(u => u)];
             double before = cal.Before?.VetoThreshold ?? double.NaN, after = cal.After.VetoThreshold;
+            long evalTicks = judged.Sum(u => (long)u.Length);
+            double evalReplay = evalTicks == 0 ? double.NaN : UncertaintyVetoCalibration.VetoedTicks(judged, (float)after, hysteresis) / (double)evalTicks;
+            var episodes = eval.Select((e, k) => new VetoEvalEpisode(k, e.Safety.Ticks, e.Safety[SafetyCheck.UncertaintyVeto],
+                judged[k].Length == 0 ? double.NaN : judged[k].Max(), judged[k].Length == 0 ? double.NaN : Median(judged[k]),
+                evalEpisodes[k].Count == 0 ? [] : evalEpisodes[k][0].Obs, e.Report.Return)).ToList();
 
             // 4. Outside the training range.
             var spec = env.ToSpec("veto-eval");
@@ -84,14 +102,26 @@ public static class VetoEvaluation
                 ood = VetoRateProbe.Measure(spec, w, new SafetyGateOptions(), states, options.ActionsPerState, seed + 11);
 
             var row = new VetoEvalRow(robot, seed, cal.After.CalibrationTransitions ?? 0, cal.TrainingHeldOut, before, after, ticks, vetoes, replaced,
-                                      Rate(scores, before), Rate(scores, after), ood, eval.Average(e => e.Report.Return));
+                                      Rate(scores, before), Rate(scores, after), ood, eval.Average(e => e.Report.Return),
+                                      cal.After.ThresholdMethod ?? "", cal.Ticks?.VetoedRate ?? double.NaN, evalReplay, episodes);
             rows.Add(row);
+            foreach (var ep in episodes.Where(ep => ep.UncertaintyVetoes > 0))
+                log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"    eval episode {ep.Index}: {ep.UncertaintyVetoes}/{ep.Ticks} ticks vetoed, judged U median {ep.MedianU:G3} max {ep.MaxU:G3}, start [{string.Join(", ", ep.StartObs.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}]"));
             log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"  seed {seed}: threshold {before:G4} -> {after:G4} ({row.CalibrationTransitions} transitions, {row.TrainingHeldOut} held out of training); " +
-                $"false vetoes {vetoes}/{ticks} = {row.FalseVetoRate:P2} of ticks (U above threshold: {row.ScoreRate:P2}, at the card's old threshold {row.ScoreRateBefore:P2}); " +
+                $"{row.ThresholdMethod} (calibration ticks vetoed in replay {row.CalibrationReplayRate:P2}); " +
+                $"false vetoes {vetoes}/{ticks} = {row.FalseVetoRate:P2} of ticks (replay predicts {row.EvalReplayRate:P2}; judged U above threshold: {row.ScoreRate:P2}, at the card's old threshold {row.ScoreRateBefore:P2}); " +
                 $"replaced {replaced}; OOD vetoed {ood.Rate:P2} ({ood.Vetoed}/{ood.Samples}); eval return {row.EvalReturn:F1}"));
         }
         return (range, rows);
+    }
+
+    private static double Median(float[] u)
+    {
+        var s = (float[])u.Clone();
+        Array.Sort(s);
+        return ConformalThreshold.Quantile(s, 0.5);
     }
 
     private static double Rate(float[] scores, double t) => scores.Length == 0 ? double.NaN : scores.Count(s => !(s <= t)) / (double)scores.Length;

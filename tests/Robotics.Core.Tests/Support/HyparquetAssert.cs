@@ -13,7 +13,8 @@ public static class HyparquetAssert
     {
         Assert.Equal(
             [EpisodeSchema.Episode, EpisodeSchema.Step, EpisodeSchema.Time, EpisodeSchema.Obs, EpisodeSchema.Action, EpisodeSchema.Reward,
-             EpisodeSchema.NextObs, EpisodeSchema.Terminated, EpisodeSchema.Truncated, EpisodeSchema.Source, EpisodeSchema.RobotId, EpisodeSchema.Vetoed, EpisodeSchema.Safety],
+             EpisodeSchema.NextObs, EpisodeSchema.Terminated, EpisodeSchema.Truncated, EpisodeSchema.Source, EpisodeSchema.RobotId, EpisodeSchema.Vetoed, EpisodeSchema.Safety,
+             EpisodeSchema.Proposed],
             row.EnumerateObject().Select(p => p.Name));
         Assert.Equal(t.Episode, long.Parse(row.GetProperty(EpisodeSchema.Episode).GetString()!, CultureInfo.InvariantCulture));
         Assert.Equal(t.Step, row.GetProperty(EpisodeSchema.Step).GetInt32());
@@ -28,6 +29,7 @@ public static class HyparquetAssert
         Assert.Equal(t.RobotId, row.GetProperty(EpisodeSchema.RobotId).GetString());
         Assert.Equal(t.Vetoed, row.GetProperty(EpisodeSchema.Vetoed).GetBoolean());
         Assert.Equal(t.Safety.ToWire(), row.GetProperty(EpisodeSchema.Safety).GetString());
+        SampleEpisodes.AssertBits(t.Judged, Floats(row.GetProperty(EpisodeSchema.Proposed)));
     }
 
     // A float32 widened to double by the reader narrows back exactly; the script prints -0, NaN and

@@ -1,6 +1,7 @@
 using Robotics.Core.Episodes;
 using Robotics.Core.Models;
 using Robotics.Runtime.Models;
+using Robotics.Safety.Checks;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.Export;
 using Robotics.Trainer.Safety;
@@ -78,17 +79,18 @@ public sealed class RecalibrationTests : IClassFixture<Export.OnnxExportParityTe
     private string Out => Path.Combine(_dir, "recalibrated.onnx");
 
     [Fact]
-    public void Calibrate_WritesConformalThresholdOfTheNewData_AndKeepsTheGraph()
+    public void Calibrate_PerTransition_WritesSplitConformalThresholdOfTheNewData_AndKeepsTheGraph()
     {
         EpisodeFixtures.WriteRandom(Data, new Pendulum(7), episodes: 4, steps: 100, seed: 7);
 
-        var r = TrainerCli.Run("calibrate", "--model", _m.Path, "--data", Data, "--false-veto-rate", "0.02", "--out", Out);
+        var r = TrainerCli.Run("calibrate", "--model", _m.Path, "--data", Data, "--false-veto-rate", "0.02", "--per-transition", "--out", Out);
 
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         Assert.Contains("calibrated on 400 transitions", r.Stdout);
         var card = ModelFile.Read(Out).Card;
         var u = card.Uncertainty!;
         Assert.Equal("split-conformal", u.ThresholdMethod);
+        Assert.Null(u.Hysteresis);
         Assert.Equal(0.02, u.TargetFalseVetoRate);
         Assert.Equal(400, u.CalibrationTransitions);
         Assert.Contains(EpisodeReader.Digest(Data)[..16], u.CalibrationData);
@@ -104,6 +106,34 @@ public sealed class RecalibrationTests : IClassFixture<Export.OnnxExportParityTe
         // The gate now uses the new threshold.
         var gate = Robotics.Safety.SafetyGate.Create(new Pendulum().ToSpec("test"), model);
         Assert.Equal((float)u.Threshold.Value, gate.UncertaintyThreshold);
+    }
+
+    [Fact]
+    public void Calibrate_ByDefault_SetsTheTickThreshold_WithTheGatesHysteresisReplayed_IntoTheCard()
+    {
+        EpisodeFixtures.WriteRandom(Data, new Pendulum(7), episodes: 4, steps: 100, seed: 7);
+
+        var r = TrainerCli.Run("calibrate", "--model", _m.Path, "--data", Data, "--false-veto-rate", "0.02", "--out", Out);
+
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        Assert.Contains("replayed with the hysteresis (exit 0.9, at least 2 ticks)", r.Stdout);
+        var u = ModelFile.Read(Out).Card.Uncertainty!;
+        Assert.Equal(UncertaintyVetoCalibration.Method, u.ThresholdMethod);
+        Assert.Equal(0.9, u.Hysteresis!.ExitFraction);
+        Assert.Equal(2, u.Hysteresis.MinVetoTicks);
+        Assert.Equal(0.02, u.TargetFalseVetoRate);
+        Assert.Equal(400, u.CalibrationTransitions);
+
+        // The written threshold is the tick calibration of the episodes' judged proposals (here: the recorded actions).
+        using var model = OnnxWorldModel.Load(Out, new Pendulum().ToSpec("test"));
+        var perEpisode = EpisodeReader.ReadEpisodes(Data).Select(e => UncertaintyRecalibration.Scores(model, e.Transitions, judged: true)).ToList();
+        var expected = UncertaintyVetoCalibration.Compute(perEpisode, 0.02, new UncertaintyVetoOptions());
+        Assert.Equal(expected.Threshold, u.Threshold!.Value, 6);
+        // The replayed gate vetoes at most the conformal budget of the calibration ticks, and the tick threshold is at
+        // least the per-transition one (the hysteresis only adds vetoed ticks).
+        long vetoed = UncertaintyVetoCalibration.VetoedTicks(perEpisode, (float)u.Threshold.Value, new UncertaintyVetoOptions());
+        Assert.True((vetoed + 1) / 401.0 <= 0.02, $"{vetoed} of 400 ticks vetoed in replay");
+        Assert.True(u.Threshold.Value >= ConformalThreshold.Compute([.. perEpisode.SelectMany(s => s)], 0.02));
     }
 
     [Fact]
