@@ -101,10 +101,18 @@ public static class RunCommand
                 (alarmed.Count > 0 ? $"; alarm steps {string.Join(",", alarmed)}" : "");
         }
         if (seen.Count == 0) return "fault monitor: no transitions checked, nothing calibrated";
-        var c = FaultMonitor.FaultMonitorCalibration.FromHealthy(w.ModelPath, session.Spec!.EnvId, w.Alpha, o.FaultMonitor!.Margin, [.. seen.Select(f => f.MaxSmoothed)])
+        float margin = o.FaultMonitor!.Margin;
+        // Runs add up: a calibration file for this model, alpha and margin keeps its episodes (one robot process per seed
+        // gives one episode per run); delete it to start over.
+        FaultMonitor.FaultMonitorCalibration? before = null;
+        try { before = FaultMonitor.FaultMonitorCalibration.TryRead(w.ModelPath); }
+        catch (InvalidDataException) { }   // another model's or unreadable: replaced
+        bool adds = before is not null && before.Alpha == w.Alpha && before.Margin == margin;
+        float[] maxima = [.. (adds ? before!.EpisodeMaxSmoothed : []), .. seen.Select(f => f.MaxSmoothed)];
+        var c = FaultMonitor.FaultMonitorCalibration.FromHealthy(w.ModelPath, session.Spec!.EnvId, w.Alpha, margin, maxima)
             with { Controller = Path.GetFileName(o.ModelPath), Robot = o.Robot, Seed = o.Seed };
         string path = c.Write(w.ModelPath);
-        return string.Create(inv, $"fault monitor calibrated on {seen.Count} healthy episodes: max smoothed residual {seen.Max(f => f.MaxSmoothed):G4} x margin {c.Margin:G3} = threshold {c.Threshold:G4} (alpha {c.Alpha:G3}); wrote {path}");
+        return string.Create(inv, $"fault monitor calibrated on {maxima.Length} healthy episodes ({seen.Count} from this run): max smoothed residual {maxima.Max():G4} x margin {c.Margin:G3} = threshold {c.Threshold:G4} (alpha {c.Alpha:G3}); wrote {path}");
     }
 
     /// <summary>Not real-time. Opens the session, turning every reason it cannot start into a one-line usage error.</summary>

@@ -13,7 +13,7 @@ namespace Robotics.Runtime.FaultMonitor;
 /// sent to safety's <see cref="ActuatorFaultMonitor"/> (normalised residual, EWMA, latched alarm). An alarm is a safety
 /// event: counted (<see cref="Alarms"/>, per episode in <see cref="Episode"/>), logged (event 6010) and, when
 /// configured, engages the e-stop latch the gate reads. Transitions over more than one robot step (missed states)
-/// are skipped, not guessed. 0 B per <see cref="Observe"/> (the alarm's log line and e-stop aside).
+/// and into a state on the observation box's bound (clipped by the robot) are skipped, not guessed. 0 B per <see cref="Observe"/> (the alarm's log line and e-stop aside).
 /// </summary>
 public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
 {
@@ -23,12 +23,15 @@ public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
     private readonly ILogger _logger;
     private readonly string _robotId;
     private readonly int _obsDim, _actDim;
+    private readonly float[] _obsLow, _obsHigh;
     private long _alarms, _checked, _errors;
-    private long _episodeChecked, _episodeSkipped, _episodeErrors;
+    private long _episodeChecked, _episodeSkipped, _episodeErrors, _alarmStep = -1;
     private float _episodeMax;
 
     public ActuatorFaultWatch(OnnxInverseModel model, ActuatorFaultMonitorOptions options, string robotId, EStopLatch? estop = null, ILogger? logger = null)
     {
+        _obsLow = [.. model.Card.ObservationSpace.Low.Select(v => (float)v)];
+        _obsHigh = [.. model.Card.ObservationSpace.High.Select(v => (float)v)];
         if (options.EngageEStop && estop is null) throw new ArgumentException("fault monitor: e-stop on alarm needs the session's e-stop latch");
         _model = model;
         _monitor = new ActuatorFaultMonitor(options, model.ActDim);
@@ -91,18 +94,18 @@ public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
 
     /// <summary>The current (or last) episode so far; read between episodes.</summary>
     public FaultMonitorEpisode Episode =>
-        new(_episodeChecked, _episodeSkipped, _monitor.Alarmed, _monitor.AlarmStep, _episodeMax, _monitor.Options.Threshold, _episodeErrors);
+        new(_episodeChecked, _episodeSkipped, _monitor.Alarmed, _alarmStep, _episodeMax, _monitor.Options.Threshold, _episodeErrors);
 
     public void Reset()
     {
         _monitor.Reset();
-        _episodeChecked = 0; _episodeSkipped = 0; _episodeErrors = 0; _episodeMax = 0f;
+        _episodeChecked = 0; _episodeSkipped = 0; _episodeErrors = 0; _episodeMax = 0f; _alarmStep = -1;
     }
 
     /// <summary>Hot path, allocation-free after warm-up (the alarm's event aside).</summary>
     public void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps)
     {
-        if (robotSteps != 1) { _episodeSkipped++; return; }
+        if (robotSteps != 1 || OnBound(nextObs)) { _episodeSkipped++; return; }
         bool raised;
         try
         {
@@ -125,12 +128,24 @@ public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
         if (raised) Raise();
     }
 
+    /// <summary>
+    /// Hot path. A next state exactly on the observation box's bound is one the robot clipped (Pendulum-v1 stops its
+    /// speed at 8 rad/s): the action's effect is hidden there, so no inverse model can say what was applied.
+    /// </summary>
+    private bool OnBound(ReadOnlySpan<float> next)
+    {
+        for (int i = 0; i < _obsDim; i++)
+            if (next[i] == _obsLow[i] || next[i] == _obsHigh[i]) return true;
+        return false;
+    }
+
     /// <summary>Not on the normal path: the tick the alarm is raised.</summary>
     private void Raise()
     {
         Interlocked.Increment(ref _alarms);
+        _alarmStep = _episodeChecked + _episodeSkipped + _episodeErrors;   // the episode's transition, skipped ones counted
         bool stop = _monitor.Options.EngageEStop && _estop is not null;
-        FaultMonitorLog.Alarm(_logger, _robotId, _monitor.AlarmStep, _monitor.Smoothed, _monitor.Options.Threshold, stop ? "engaged" : "not requested");
+        FaultMonitorLog.Alarm(_logger, _robotId, _alarmStep, _monitor.Smoothed, _monitor.Options.Threshold, stop ? "engaged" : "not requested");
         if (stop) _estop!.Engage($"actuator fault monitor: smoothed residual {_monitor.Smoothed:F3} > {_monitor.Options.Threshold:F3}");
     }
 

@@ -4,7 +4,7 @@ namespace Robotics.Runtime.FaultMonitor;
 
 /// <summary>
 /// What the actuator-fault monitor saw over one episode: transitions checked, transitions skipped (the loop missed
-/// states, so (s, s') was not one step), whether and at which checked transition (1-based) it alarmed, the largest
+/// states, or into a clipped state), whether and at which transition of the episode (1-based, skipped ones counted) it alarmed, the largest
 /// smoothed residual, and the threshold it compared against.
 /// </summary>
 public sealed record FaultMonitorEpisode(long Checked, long Skipped, bool Alarmed, long AlarmStep, float MaxSmoothed, float Threshold, long Errors)

@@ -6,7 +6,7 @@ namespace Robotics.Runtime.FaultMonitor;
 internal static partial class FaultMonitorLog
 {
     [LoggerMessage(EventId = 6010, EventName = "ActuatorFaultAlarm", Level = LogLevel.Warning,
-        Message = "safety: actuator fault alarm on robot '{Robot}' at checked transition {Step} of the episode: smoothed residual {Smoothed:F3} > threshold {Threshold:F3}; e-stop {EStop}")]
+        Message = "safety: actuator fault alarm on robot '{Robot}' at transition {Step} of the episode: smoothed residual {Smoothed:F3} > threshold {Threshold:F3}; e-stop {EStop}")]
     public static partial void Alarm(ILogger logger, string robot, long step, float smoothed, float threshold, string estop);
 
     [LoggerMessage(EventId = 6011, EventName = "ActuatorFaultMonitorFailed", Level = LogLevel.Error,

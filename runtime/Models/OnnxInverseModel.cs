@@ -93,8 +93,9 @@ public sealed class OnnxInverseModel : IDisposable
             if (!session.OutputMetadata.TryGetValue(InverseDynamicsGraphNames.ActionMembers, out var m) || m.Dimensions.Length != 3 || m.Dimensions[2] != act || m.Dimensions[0] < 1)
                 throw new InvalidDataException($"model file '{file.Path}': the inverse graph needs '{InverseDynamicsGraphNames.ActionMembers}' [E, N, {act}]");
             int members = m.Dimensions[0];
-            if (file.Card.Ensemble is { } e && e.Size != members)
-                throw new InvalidDataException($"model file '{file.Path}': the card states {e.Size} members but the graph has {members}");
+            // The graph holds the elites (the card's ensemble.elites of ensemble.size trained).
+            if (file.Card.Ensemble is { } e && e.Elites != members)
+                throw new InvalidDataException($"model file '{file.Path}': the card states {e.Elites} elite members but the graph has {members}");
             var model = new OnnxInverseModel(file, session, provider, members, maxBatch);
             logger.LogInformation("inverse model: loaded {Path} (env {Env}, {Members} members, provider {Provider})", file.Path, file.Card.EnvId, members, provider);
             return model;
