@@ -24,6 +24,7 @@ public sealed class PlannerCliOptions
     private readonly Option<int> _sampledActions = new("--sampled-actions") { Description = "mcts: sampled MCTS with K actions drawn per node (0 = the discrete grid)", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _rollouts = new("--rollouts") { Description = "mcts: random rollouts (of --horizon steps) per leaf value", DefaultValueFactory = _ => new MctsOptions().Rollouts };
     private readonly Option<string> _root = new("--mcts-root") { Description = "mcts: gumbel (sequential halving) | puct", DefaultValueFactory = _ => "gumbel" };
+    private readonly Option<string?> _reference = new("--reference") { Description = "tracking (an inverse-dynamics --model): the recorded episode (.parquet) whose states to follow" };
     private readonly Option<float> _discount = new("--discount") { Description = "mcts: discount of the searched returns", DefaultValueFactory = _ => new MctsOptions().Discount };
 
     public PlannerCliOptions(PlannerBudget? defaults = null)
@@ -37,7 +38,7 @@ public sealed class PlannerCliOptions
     public void AddTo(Command cmd)
     {
         foreach (Option o in new Option[] { _planner, _horizon, _population, _iterations, _particles, _lambda, _threads, _provider,
-                                            _search, _discreteActions, _sampledActions, _rollouts, _root, _discount }) cmd.Options.Add(o);
+                                            _search, _discreteActions, _sampledActions, _rollouts, _root, _discount, _reference }) cmd.Options.Add(o);
     }
 
     /// <summary>The controller options; bad values are <see cref="UsageException"/>s.</summary>
@@ -77,6 +78,7 @@ public sealed class PlannerCliOptions
                     var s => throw new UsageException($"--provider must be auto, cpu or cuda, got '{s}'"),
                 },
                 Seed = seed,
+                Reference = p.GetValue(_reference),
             }.Validate();
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }

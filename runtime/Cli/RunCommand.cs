@@ -71,8 +71,10 @@ public static class RunCommand
                 episodes.Add(e);
                 output.WriteLine(SessionReport.EpisodeLine(e));
                 if (d.Gate.ActiveChecks != Safety.SafetyChecks.None) output.WriteLine($"  safety: {e.Safety}");
+                if (e.FaultMonitor is { } fm) output.WriteLine($"  {fm}");
             }
             output.WriteLine(SessionReport.MeanLine(episodes));
+            if (d.FaultWatch is { } w) output.WriteLine(FaultMonitorSummary(o, session, w, episodes));
         }
         finally
         {
@@ -82,6 +84,35 @@ public static class RunCommand
             if (session.Driver is Robotics.Drivers.Common.IDriverDiagnostics diag) output.WriteLine($"driver: {diag.Counters}");
         }
         return CliApp.ExitOk;
+    }
+
+    /// <summary>
+    /// Not real-time. The closing fault-monitor line: alarms over the run; when calibrating, the threshold measured from
+    /// these (healthy) episodes, written beside the inverse model.
+    /// </summary>
+    private static string FaultMonitorSummary(SessionOptions o, RobotSession session, FaultMonitor.ActuatorFaultWatch w, List<SessionEpisode> episodes)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var seen = episodes.Where(e => e.FaultMonitor is { Checked: > 0 }).Select(e => e.FaultMonitor!).ToList();
+        if (!w.Calibrating)
+        {
+            var alarmed = seen.Where(f => f.Alarmed).Select(f => f.AlarmStep).ToList();
+            return string.Create(inv, $"fault monitor: {alarmed.Count} alarm(s) in {episodes.Count} episodes (threshold {w.Threshold:G4}, alpha {w.Alpha:G3})") +
+                (alarmed.Count > 0 ? $"; alarm steps {string.Join(",", alarmed)}" : "");
+        }
+        if (seen.Count == 0) return "fault monitor: no transitions checked, nothing calibrated";
+        float margin = o.FaultMonitor!.Margin;
+        // Runs add up: a calibration file for this model, alpha and margin keeps its episodes (one robot process per seed
+        // gives one episode per run); delete it to start over.
+        FaultMonitor.FaultMonitorCalibration? before = null;
+        try { before = FaultMonitor.FaultMonitorCalibration.TryRead(w.ModelPath); }
+        catch (InvalidDataException) { }   // another model's or unreadable: replaced
+        bool adds = before is not null && before.Alpha == w.Alpha && before.Margin == margin;
+        float[] maxima = [.. (adds ? before!.EpisodeMaxSmoothed : []), .. seen.Select(f => f.MaxSmoothed)];
+        var c = FaultMonitor.FaultMonitorCalibration.FromHealthy(w.ModelPath, session.Spec!.EnvId, w.Alpha, margin, maxima)
+            with { Controller = Path.GetFileName(o.ModelPath), Robot = o.Robot, Seed = o.Seed };
+        string path = c.Write(w.ModelPath);
+        return string.Create(inv, $"fault monitor calibrated on {maxima.Length} healthy episodes ({seen.Count} from this run): max smoothed residual {maxima.Max():G4} x margin {c.Margin:G3} = threshold {c.Threshold:G4} (alpha {c.Alpha:G3}); wrote {path}");
     }
 
     /// <summary>Not real-time. Opens the session, turning every reason it cannot start into a one-line usage error.</summary>

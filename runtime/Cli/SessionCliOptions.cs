@@ -24,6 +24,12 @@ public sealed class SessionCliOptions
     private readonly Option<int?> _planDeadline = new("--plan-deadline-ms") { Description = "real time: a plan slower than this is answered with the safe action and counted as a deadline miss [default: 2 control periods; 0: off]" };
     private readonly Option<int?> _staleAfter = new("--stale-after-ms") { Description = "real time: with no new state for this long the robot gets the safe action, again each interval, until states return [default: 3 control periods]" };
     private readonly Option<int> _maxFaults = new("--max-faults") { Description = "ticks in a row whose controller or gate threw (each answered with the safe action) before the run ends with exit 1", DefaultValueFactory = _ => 5 };
+    private readonly Option<string?> _faultMonitor = new("--fault-monitor") { Description = "actuator-fault monitor beside the controller: an inverse-dynamics model (.onnx); alarms when the smoothed commanded-vs-inferred action residual passes the threshold" };
+    private readonly Option<float?> _faultThreshold = new("--fault-threshold") { Description = "fault monitor: smoothed normalised residual that alarms [default: from M.fault-monitor.json, written by --fault-calibrate]" };
+    private readonly Option<float?> _faultAlpha = new("--fault-alpha") { Description = $"fault monitor: EWMA weight of the newest residual [default: the calibration's, else {FaultMonitor.FaultMonitorSettings.DefaultAlpha}]" };
+    private readonly Option<bool> _faultEStop = new("--fault-estop") { Description = "fault monitor: an alarm engages the e-stop latch (the gate then sends only the safe action)" };
+    private readonly Option<bool> _faultCalibrate = new("--fault-calibrate") { Description = "fault monitor (run): these episodes are healthy; never alarm, then write M.fault-monitor.json with threshold = max smoothed residual x --fault-margin" };
+    private readonly Option<float> _faultMargin = new("--fault-margin") { Description = "fault monitor calibration: threshold = largest healthy smoothed residual x this (> 1)", DefaultValueFactory = _ => FaultMonitor.FaultMonitorSettings.DefaultMargin };
     private readonly PlannerCliOptions _controller = new();
 
     /// <summary>Options for a verb; <paramref name="modelRequired"/> false where the model may come from elsewhere (serve's configuration files), Read then checks it.</summary>
@@ -35,7 +41,8 @@ public sealed class SessionCliOptions
 
     public void AddTo(Command cmd)
     {
-        foreach (Option o in new Option[] { _model, _safetyModel, _robot, _episodes, _record, _realtime, _pacing, _seed, _gate, _allowUngated, _planDeadline, _staleAfter, _maxFaults }) cmd.Options.Add(o);
+        foreach (Option o in new Option[] { _model, _safetyModel, _robot, _episodes, _record, _realtime, _pacing, _seed, _gate, _allowUngated, _planDeadline, _staleAfter, _maxFaults,
+                                             _faultMonitor, _faultThreshold, _faultAlpha, _faultEStop, _faultCalibrate, _faultMargin }) cmd.Options.Add(o);
         _controller.AddTo(cmd);
     }
 
@@ -79,8 +86,24 @@ public sealed class SessionCliOptions
                 },
                 MaxConsecutiveFaults = p.GetValue(_maxFaults),
                 Controller = _controller.Read(p, seed),
+                FaultMonitor = ReadFaultMonitor(p),
             }.Validate();
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
+    }
+
+    private FaultMonitor.FaultMonitorSettings? ReadFaultMonitor(ParseResult p)
+    {
+        if (p.GetValue(_faultMonitor) is not { } model)
+        {
+            foreach (Option o in new Option[] { _faultThreshold, _faultAlpha, _faultEStop, _faultCalibrate, _faultMargin })
+                if (p.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} needs --fault-monitor MODEL");
+            return null;
+        }
+        return new FaultMonitor.FaultMonitorSettings
+        {
+            ModelPath = model, Threshold = p.GetValue(_faultThreshold), Alpha = p.GetValue(_faultAlpha), EngageEStop = p.GetValue(_faultEStop),
+            Calibrate = p.GetValue(_faultCalibrate), Margin = p.GetValue(_faultMargin),
+        }.Validate();
     }
 }

@@ -20,6 +20,8 @@ public sealed record ControllerOptions
     public int Seed { get; init; }
     /// <summary>Score each planner iteration with one fused rollout call when the model and costs allow (same results, faster).</summary>
     public bool FusedRollout { get; init; } = true;
+    /// <summary>Tracking controller (kind inverse-dynamics): the recorded episode (.parquet) whose states it follows.</summary>
+    public string? Reference { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public ControllerOptions Validate()

@@ -17,7 +17,8 @@ public sealed class ControllerRegistry
         .Add(new EnsembleMpcFactory())
         .Add(new LatentMpc.LatentMpcFactory())
         .Add(new Policy.PolicyFactory())
-        .Add(new RecurrentPolicy.RecurrentPolicyFactory());
+        .Add(new RecurrentPolicy.RecurrentPolicyFactory())
+        .Add(new Tracking.TrackingFactory());
 
     /// <summary>Not real-time. Registers <paramref name="factory"/> for its kind; throws when the kind is taken or malformed.</summary>
     public ControllerRegistry Add(IControllerFactory factory)

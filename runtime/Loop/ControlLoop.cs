@@ -91,6 +91,9 @@ public sealed class ControlLoop
     /// <summary>Watches every tick (metrics, health, watchdog); set before the loop runs. Null: none.</summary>
     public ILoopMonitor? Monitor { get; set; }
 
+    /// <summary>Sees every closed transition (the actuator-fault monitor), reset at each episode start; set before the loop runs. Null: none.</summary>
+    public ITransitionObserver? TransitionObserver { get; set; }
+
     /// <summary>The controller acting now (changes when a swap requested by <see cref="RequestSwap"/> is applied).</summary>
     public IController Controller => Volatile.Read(ref _controller);
     /// <summary>The gate vetting commands now.</summary>
@@ -296,6 +299,7 @@ public sealed class ControlLoop
         // loop joined an episode already under way, which is reported as partial.
         _partial = first && !reset && _state.Seq > 1;
         _controller.Reset();
+        TransitionObserver?.Reset();
         _recorder.Clear();
         _timings.Clear();
         _fresh = true;
@@ -345,6 +349,7 @@ public sealed class ControlLoop
             if (_options.Record)
                 _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
                               _state.Terminated, _state.Truncated || cut, _prevDecision, _command.Proposed);
+            TransitionObserver?.Observe(_prevObs, _command.Action, _state.Obs, _robotSteps - stepsBefore);
             _steps++;
             _pending = false;
             if (_state.Terminated || _state.Truncated || cut)

@@ -41,6 +41,13 @@ public static class PrometheusExposition
         w.Counter("robotics_loop_deadline_misses_total", "Plans past the plan deadline, answered with the safe action instead.", m.DeadlineMisses);
         w.Counter("robotics_loop_stale_safe_actions_total", "Safe actions the loop sent while the robot was silent.", m.StaleSafeActions);
         w.Counter("robotics_loop_faults_total", "Ticks whose controller or gate threw (answered with the safe action).", state.Deployment?.Loop.Counters.Faults ?? 0);
+        if (state.Deployment?.FaultWatch is { } fault)
+        {
+            w.Counter("robotics_fault_monitor_alarms_total", "Actuator-fault monitor alarms (commanded vs inferred action residual above its threshold), one per faulty episode.", fault.Alarms);
+            w.Counter("robotics_fault_monitor_checked_total", "Transitions the actuator-fault monitor checked.", fault.Checked);
+            w.Gauge("robotics_fault_monitor_residual", "The fault monitor's smoothed normalised residual after the last checked transition.", fault.Smoothed);
+            w.Gauge("robotics_fault_monitor_threshold", "The residual above which the fault monitor alarms.", fault.Threshold);
+        }
         w.Counter("robotics_states_answered_total", "Robot states the loop answered with a command.", m.StatesAnswered);
         w.Counter("robotics_states_missed_total", "Robot states the loop never answered (a newer one had arrived).", m.StatesMissed);
 

@@ -19,10 +19,13 @@ public sealed class Deployment : IDisposable
 {
     private DeploymentParts _current;
 
-    private Deployment(DeploymentParts parts, ControlLoop loop)
+    private Deployment(DeploymentParts parts, ControlLoop loop, FaultMonitor.ActuatorFaultWatch? faultWatch)
     {
-        _current = parts; Loop = loop;
+        _current = parts; Loop = loop; FaultWatch = faultWatch;
     }
+
+    /// <summary>The actuator-fault monitor beside the controller (<c>--fault-monitor</c>); null when off. Kept across hot reloads.</summary>
+    public FaultMonitor.ActuatorFaultWatch? FaultWatch { get; }
 
     /// <summary>What drives the robot now (changes on a hot reload, <see cref="SwapAsync"/>).</summary>
     public DeploymentParts Current => Volatile.Read(ref _current);
@@ -40,13 +43,20 @@ public sealed class Deployment : IDisposable
     public static Deployment Build(SessionOptions o, IRobotDriver driver, RobotSpec spec, SessionServices s)
     {
         DeploymentParts parts = CreateParts(o, spec, s);
+        FaultMonitor.ActuatorFaultWatch? watch = null;
         try
         {
             var loop = new ControlLoop(driver, spec, parts.Controller, parts.Gate, o.LoopOptions(spec.Id), s.Time, s.Logger);
-            return new Deployment(parts, loop);
+            if (o.FaultMonitor is { } fm)
+            {
+                watch = FaultMonitor.ActuatorFaultWatch.Create(fm, spec, s.EStop, s.Logger);
+                loop.TransitionObserver = watch;
+            }
+            return new Deployment(parts, loop, watch);
         }
         catch
         {
+            watch?.Dispose();
             parts.Dispose();
             throw;
         }
@@ -122,7 +132,11 @@ public sealed class Deployment : IDisposable
     public ControlLoop NewLoop(IRobotDriver driver, RobotSpec spec, ControlLoopOptions options, TimeProvider time) =>
         new(driver, spec, Controller, Gate, options, time);
 
-    public void Dispose() => Current.Dispose();
+    public void Dispose()
+    {
+        Current.Dispose();
+        FaultWatch?.Dispose();
+    }
 }
 
 /// <summary>The model files, controller, safety predictor and gate of one deployment (the part a hot reload replaces).</summary>

@@ -97,11 +97,14 @@ public sealed class RobotSession : IAsyncDisposable
         Deployment d = Built;
         RobotSpec spec = Spec ?? throw new InvalidOperationException("session: not configured");
         string pacing = !Options.Realtime ? "lock-step" : Options.Pacing == LoopPacing.OnState ? "real time, acting on each state" : "real time, timer-paced";
+        string fault = d.FaultWatch is not { } w ? ""
+            : w.Calibrating ? $"; fault monitor {Path.GetFileName(w.ModelPath)} CALIBRATING (alpha {w.Alpha:G3}, never alarms)"
+            : $"; fault monitor {Path.GetFileName(w.ModelPath)} (alpha {w.Alpha:G3}, threshold {w.Threshold:G4}{(w.Options.EngageEStop ? ", e-stop on alarm" : "")})";
         string gate = Options.Gate == GateKind.PassThrough
             ? "gate PASS-THROUGH (no checks)"
             : $"gate {d.Gate.ActiveChecks}" + (d.Predictor is null ? " (no safety predictor: state limits and uncertainty veto off)" : $" with {d.Predictor.Description}");
         return $"robot {spec.Id} ({spec.EnvId}), model {Path.GetFileName(d.Files.Model.Path)} (kind {d.Card.Kind}, algo {d.Card.Algo}): " +
-               $"{d.Files.Factory.Describe(d.Card)}; {gate}; {pacing}";
+               $"{d.Files.Factory.Describe(d.Card)}; {gate}{fault}; {pacing}";
     }
 
     /// <summary>Not real-time. Starts the flow of states and commands.</summary>
@@ -129,7 +132,7 @@ public sealed class RobotSession : IAsyncDisposable
         EpisodeReport report = await d.Loop.RunEpisodeAsync(episode, sink ?? _sink, ct).ConfigureAwait(false);
         _interrupted = false;
         // A hot reload mid-episode brought a new gate: its counts are the episode's from the swap on.
-        return new SessionEpisode(report, d.Gate == gate ? gate.Snapshot().Since(before) : d.Gate.Snapshot());
+        return new SessionEpisode(report, d.Gate == gate ? gate.Snapshot().Since(before) : d.Gate.Snapshot()) { FaultMonitor = d.FaultWatch?.Episode };
     }
 
     /// <summary>Where recordings go, when recording to a directory.</summary>
@@ -184,4 +187,8 @@ public sealed class RobotSession : IAsyncDisposable
 }
 
 /// <summary>One episode as a session reports it: the loop's report and the gate's counts over it.</summary>
-public sealed record SessionEpisode(EpisodeReport Report, SafetyCounts Safety);
+public sealed record SessionEpisode(EpisodeReport Report, SafetyCounts Safety)
+{
+    /// <summary>What the actuator-fault monitor saw over the episode; null when none runs.</summary>
+    public FaultMonitor.FaultMonitorEpisode? FaultMonitor { get; init; }
+}

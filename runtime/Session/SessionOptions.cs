@@ -53,6 +53,8 @@ public sealed record SessionOptions
     public TimeSpan? StaleAfter { get; init; }
     /// <summary>Failed ticks in a row (each answered safe) after which the run ends with one line and exit 1.</summary>
     public int MaxConsecutiveFaults { get; init; } = 5;
+    /// <summary>The actuator-fault monitor beside the controller (<c>--fault-monitor</c>); null: none.</summary>
+    public FaultMonitor.FaultMonitorSettings? FaultMonitor { get; init; }
     /// <summary>Keep transitions in memory for a sink (always on with <see cref="RecordDir"/>).</summary>
     public bool Record { get; init; } = true;
 
@@ -77,6 +79,7 @@ public sealed record SessionOptions
                 $"--gate pass would send ungated commands to the hardware robot '{Robot}'; add {AllowUngatedFlag} if you really mean it");
         if (MaxConsecutiveFaults is < 1 or > 1_000_000) throw new ArgumentException($"--max-faults must be in [1, 1000000], got {MaxConsecutiveFaults}");
         Controller.Validate();
+        FaultMonitor?.Validate();
         LoopOptions("robot").Validate();
         return this;
     }

@@ -51,6 +51,17 @@ internal sealed class RobotHost : IAsyncDisposable
         return Start(transport, options, logger);
     }
 
+    /// <summary>A robot over <paramref name="env"/> (e.g. a FaultyEnvironment, as robotics-sim serve --fault builds it) on an anonymous broker.</summary>
+    public static RobotHost Mqtt(int port, VirtualRobotOptions options, Robotics.Sim.Environments.IEnvironment env)
+    {
+        var transport = new MqttRobotServer(new MqttRobotServerOptions
+        {
+            RobotId = options.RobotId,
+            Connection = new MqttConnectionOptions { Host = "127.0.0.1", Port = port, Reconnect = QuickReconnect },
+        }, TimeProvider.System, new ListLogger());
+        return new RobotHost(new VirtualRobot(env, options, transport, TimeProvider.System, new ListLogger()), transport);
+    }
+
     public static RobotHost Serial(string path, bool lockstep, SerialIo io = SerialIo.Auto, TimeSpan? period = null, int seed = 0)
     {
         var transport = new SerialRobotServer(new SerialLinkOptions { PortPath = path, Io = io, Reopen = QuickReconnect }, TimeProvider.System, new ListLogger());

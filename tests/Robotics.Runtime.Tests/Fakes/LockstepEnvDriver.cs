@@ -19,6 +19,8 @@ public sealed class LockstepEnvDriver(IEnvironment env, int firstSeed = 0) : IRo
     public bool KeepCommands { get; init; }
     /// <summary>Never report the end of an episode (for long allocation measurements).</summary>
     public bool Endless { get; init; }
+    /// <summary>Stamps each state's ReceivedTimestamp from this clock (the gate's staleness check reads it); null: left 0.</summary>
+    public TimeProvider? Stamp { get; init; }
     public List<(float[] Action, SafetyDecision Safety)> Commands { get; } = [];
 
     public ValueTask<RobotSpec> ConfigureAsync(CancellationToken ct) => ValueTask.FromResult(env.ToSpec("fake"));
@@ -58,6 +60,7 @@ public sealed class LockstepEnvDriver(IEnvironment env, int firstSeed = 0) : IRo
         _latest.Reward = r.Reward;
         _latest.Terminated = r.Terminated;
         _latest.Truncated = r.Truncated && !Endless;
+        if (Stamp is not null) _latest.ReceivedTimestamp = Stamp.GetTimestamp();
     }
 
     private void Reset()
@@ -68,5 +71,6 @@ public sealed class LockstepEnvDriver(IEnvironment env, int firstSeed = 0) : IRo
         _latest.Time = 0;
         _latest.Reward = 0;
         _latest.Terminated = _latest.Truncated = false;
+        if (Stamp is not null) _latest.ReceivedTimestamp = Stamp.GetTimestamp();
     }
 }

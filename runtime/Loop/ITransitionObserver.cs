@@ -1,0 +1,18 @@
+namespace Robotics.Runtime.Loop;
+
+/// <summary>
+/// Watches each transition the loop closes, after the fact (e.g. the actuator-fault monitor): the state the
+/// command answered, the command sent, the state the robot reported next. Called by <see cref="ControlLoop.Tick"/>
+/// on the loop's thread; implementations must not block or allocate and must not throw.
+/// </summary>
+public interface ITransitionObserver
+{
+    /// <summary>Not real-time. A new episode starts (called by the loop before its first tick).</summary>
+    void Reset();
+
+    /// <summary>
+    /// Hot path. <paramref name="obs"/> -> <paramref name="sent"/> -> <paramref name="nextObs"/>; <paramref name="robotSteps"/>
+    /// is how many robot steps lie between the two states (more than one: the loop missed states, latest wins).
+    /// </summary>
+    void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps);
+}
