@@ -23,6 +23,13 @@ public interface ITaskDefinition
     /// <summary>Hot path, allocation-free. True when <paramref name="obs"/> is a terminal state of the task.</summary>
     bool IsTerminal(ReadOnlySpan<float> obs);
 
+    /// <summary>
+    /// <see cref="IsTerminal"/> as ONNX operators (<see cref="Onnx.Ensemble.NeverTerminates"/> for a task that never
+    /// terminates), so fused rollouts stop where the step-by-step ones do; null when it has no ONNX form (planners that
+    /// need termination then roll out step by step).
+    /// </summary>
+    Onnx.Ensemble.IGraphTermination? GraphTermination => null;
+
     /// <summary>How a world model's prediction error is measured for this task (L2 unless the task knows better).</summary>
     ObservationError PredictionError => ObservationError.L2;
 

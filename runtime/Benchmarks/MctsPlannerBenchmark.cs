@@ -52,7 +52,7 @@ public static class MctsPlannerBenchmark
             using var model = OnnxWorldModel.Load(path, spec, wopts, logger);
             var planner = new MctsPlanner(model, spec.ActionSpace, new CostSettings().Build(task.Cost, 4, 1), mo, new Random(o.Seed), task);
             using OnnxRolloutModel? rollout = o.Fused
-                ? RolloutModelFactory.TryCreate(path, model.Card, mo.Horizon, new CostSettings(), task.Cost, wopts with { MaxBatch = mo.Rollouts }, logger)
+                ? MctsFusedLeaves.TryCreate(path, model.Card, mo, new CostSettings(), task.Cost, task, wopts, logger)
                 : null;
             if (rollout is not null) planner.UseFusedRollout(rollout);
             var obs = new float[4];

@@ -17,12 +17,18 @@ public static class RolloutModelFactory
     /// <summary>Tolerance of the load-time check of the rebuilt step graph against the file's.</summary>
     public const float CheckTolerance = 1e-4f;
 
-    /// <summary>Not real-time. The fused rollout model, or null with an information log line saying why not.</summary>
+    /// <summary>
+    /// Not real-time. The fused rollout model, or null with an information log line saying why not. Tree search's leaf
+    /// values pass a discount (step t's cost weighted by discount^t) and the task's termination (costs stop at the first
+    /// predicted terminal state); MPC keeps 1 and null.
+    /// </summary>
     public static OnnxRolloutModel? TryCreate(string stepModelPath, ModelCard card, int horizon, CostSettings settings,
-                                              IAnalyticCost? analytic, WorldModelOptions options, ILogger logger)
+                                              IAnalyticCost? analytic, WorldModelOptions options, ILogger logger,
+                                              float discount = 1f, IGraphTermination? termination = null)
     {
         RolloutCostOptions? cost = RolloutCosts.For(settings, analytic);
         if (cost is null) return Skip(logger, $"env '{card.EnvId}' has no ONNX form of its analytic cost");
+        cost = (cost with { Discount = discount, Termination = termination }).Validate();
         byte[] bytes = File.ReadAllBytes(stepModelPath);
         int obsDim = card.ObservationSpace.Names.Length, actDim = card.ActionSpace.Names.Length;
         EnsembleParameters? p = EnsembleParametersReader.FromStepModel(bytes, obsDim, actDim,

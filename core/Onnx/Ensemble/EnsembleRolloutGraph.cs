@@ -51,6 +51,8 @@ public static class EnsembleRolloutGraph
         }
         else
         {
+            if (cost.Discount < 1 || cost.Terminates)
+                throw new ArgumentException("rollout graph: discount and termination are built only in the unrolled form");
             // Loop-carried: obs [P, o], prev [P, a], total [P], dSum [P]; actions read from the outer scope.
             var body = g.Subgraph("rollout_step");
             OnnxValue it = body.Input("t", [], OnnxDataType.Int64);
@@ -87,10 +89,21 @@ public static class EnsembleRolloutGraph
         OnnxValue lambda, OnnxValue rate, OnnxValue obs, OnnxValue actions, OnnxValue prev, int horizon)
     {
         OnnxValue total = OnnxValue.None, dSum = OnnxValue.None;
+        OnnxValue alive = OnnxValue.None; // [P] 1 until a predicted state is terminal, then 0 (with a termination)
+        float weight = 1f;
         for (int t = 0; t < horizon; t++)
         {
             OnnxValue a = g.Gather(actions, t, axis: 1);
             var (next, c, d) = Step(g, forward, cost, lambda, rate, obs, a, prev);
+            // Step t's cost is from the state before it, so it counts while no earlier predicted state was terminal.
+            if (t > 0 && !alive.IsNone) c = g.Mul(c, alive);
+            if (weight < 1f) c = g.Mul(c, g.Const(weight));
+            if (cost.Terminates && t + 1 < horizon)
+            {
+                OnnxValue stillIn = g.Cast(g.Not(cost.Termination!.Build(g, next)), OnnxDataType.Float);
+                alive = alive.IsNone ? stillIn : g.Mul(alive, stillIn);
+            }
+            weight *= cost.Discount;
             total = t == 0 ? c : g.Add(total, c);
             dSum = t == 0 ? d : g.Add(dSum, d);
             obs = next;

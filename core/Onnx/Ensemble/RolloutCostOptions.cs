@@ -6,6 +6,9 @@ namespace Robotics.Core.Onnx.Ensemble;
 /// <see cref="UncertaintyLambda"/> x D, plus <see cref="ActionRateWeight"/> x ||a_t - a_(t-1)||^2 with
 /// a_(-1) the action last sent, minus <see cref="ExplorationBonus"/> x D when exploring (the planner then
 /// seeks where the ensemble disagrees). The same terms, in the same order, as the runtime's step-by-step scorer.
+/// Tree search's leaf values (issue 18) weight step t's cost by <see cref="Discount"/>^t and, with a
+/// <see cref="Termination"/>, by 0 once a predicted state is terminal (the terminating step itself still counts), as the
+/// step-by-step leaf rollouts do; the MPC planners keep the defaults (1, none), which leave the graph as it was.
 /// </summary>
 public sealed record RolloutCostOptions
 {
@@ -14,11 +17,20 @@ public sealed record RolloutCostOptions
     public float ActionRateWeight { get; init; }
     /// <summary>Weight of the exploration bonus: beta x D is subtracted from the cost (0: off).</summary>
     public float ExplorationBonus { get; init; }
+    /// <summary>Step t's cost is weighted by Discount^t (1: the plain sum).</summary>
+    public float Discount { get; init; } = 1f;
+    /// <summary>Stops a candidate's cost at its first predicted terminal state (null or never: no mask).</summary>
+    public IGraphTermination? Termination { get; init; }
+
+    /// <summary>True when the graph masks costs after a terminal state.</summary>
+    public bool Terminates => Termination is { Never: false };
 
     public string Describe() =>
         $"{Analytic?.Id ?? "learned_reward"};lambda={UncertaintyLambda.ToString("R", System.Globalization.CultureInfo.InvariantCulture)};" +
         $"action_rate={ActionRateWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" +
-        (ExplorationBonus > 0 ? $";bonus={ExplorationBonus.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "");
+        (ExplorationBonus > 0 ? $";bonus={ExplorationBonus.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "") +
+        (Discount < 1 ? $";discount={Discount.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "") +
+        (Terminates ? $";terminal={Termination!.Id}" : "");
 
     public RolloutCostOptions Validate()
     {
@@ -28,6 +40,8 @@ public sealed record RolloutCostOptions
             throw new ArgumentException($"rollout cost: action-rate weight must be finite and >= 0, got {ActionRateWeight}");
         if (!(ExplorationBonus >= 0) || !float.IsFinite(ExplorationBonus))
             throw new ArgumentException($"rollout cost: exploration bonus must be finite and >= 0, got {ExplorationBonus}");
+        if (!(Discount > 0 && Discount <= 1))
+            throw new ArgumentException($"rollout cost: discount must be in (0, 1], got {Discount}");
         return this;
     }
 }

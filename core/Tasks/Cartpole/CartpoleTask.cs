@@ -33,6 +33,8 @@ public sealed class CartpoleTask : ITaskDefinition
     /// <summary>Hot path, allocation-free. Observation [x, x_dot, theta, theta_dot] outside the thresholds (or NaN).</summary>
     public bool IsTerminal(ReadOnlySpan<float> obs) => !Inside(obs[0], obs[2]);
 
+    public Onnx.Ensemble.IGraphTermination GraphTermination { get; } = new CartpoleGraphTermination();
+
     /// <summary>Hot path. Gymnasium's test: terminated = x &lt; -2.4 or x &gt; 2.4 or theta &lt; -th or theta &gt; th.</summary>
     public static bool Inside(double x, double theta) =>
         x >= -XThreshold && x <= XThreshold && theta >= -ThetaThreshold && theta <= ThetaThreshold;

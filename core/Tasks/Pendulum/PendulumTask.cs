@@ -18,6 +18,7 @@ public sealed class PendulumTask : ITaskDefinition
     public int MaxEpisodeSteps => 200;
     public IReadOnlyDictionary<string, double> Parameters => None;
     public bool IsTerminal(ReadOnlySpan<float> obs) => false;
+    public Onnx.Ensemble.IGraphTermination GraphTermination => Onnx.Ensemble.NeverTerminates.Instance;
     public ObservationError PredictionError { get; } = new AngleError();
 
     /// <summary>The wrapped angle between [cos, sin, thdot] observations: the cos/sin distance understates it near ±π.</summary>

@@ -17,4 +17,5 @@ public sealed class Reacher2DTask(Reacher2DCostParameters parameters) : ITaskDef
     public int MaxEpisodeSteps => 50;
     public IReadOnlyDictionary<string, double> Parameters => _cost.Parameters.ToDictionary();
     public bool IsTerminal(ReadOnlySpan<float> obs) => false;
+    public Onnx.Ensemble.IGraphTermination GraphTermination => Onnx.Ensemble.NeverTerminates.Instance;
 }

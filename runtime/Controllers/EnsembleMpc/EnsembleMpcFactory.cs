@@ -40,8 +40,9 @@ public sealed class EnsembleMpcFactory : IControllerFactory
             }
             else if (o.FusedRollout && planner is MctsPlanner mcts && plannerOptions is MctsOptions { Rollouts: > 0 } mo)
             {
-                // MCTS scores only its M leaf rollouts per call: the fused graph is bound for that batch.
-                rollout = RolloutModelFactory.TryCreate(step, model.Card, plannerOptions.Horizon, o.Costs, analytic, modelOptions with { MaxBatch = mo.Rollouts }, c.Logger);
+                // MCTS scores only its M leaf rollouts per call: the fused graph is bound for that batch, discounted and
+                // stopping at the task's terminal states as the step-by-step leaves do.
+                rollout = MctsFusedLeaves.TryCreate(step, model.Card, mo, o.Costs, analytic, c.Task, modelOptions, c.Logger);
                 if (rollout is not null) mcts.UseFusedRollout(rollout);
             }
             return new EnsembleMpcController(model, planner, rollout);

@@ -11,8 +11,9 @@ namespace Robotics.Runtime.Planning.Mcts;
 /// terminal state). A non-finite prediction is terminal with the worst finite reward of its batch.
 /// With <see cref="UseFusedRollout"/> a leaf's value is one call of the fused rollout graph instead (the M random
 /// sequences of H steps scored inside ONNX Runtime): one model call per leaf instead of H, so a simulation costs two
-/// calls. Its value is the undiscounted sum of minus the graph's costs and the graph does not stop at a terminal
-/// state: the task's graph cost must pay nothing outside the task's region (CartPole's 0 outside the thresholds does).
+/// calls. Built by <see cref="MctsFusedLeaves"/>, the graph weights step t by the discount^t and stops at the task's first
+/// predicted terminal state, so both paths compute the same value (a non-finite fused return counts 0 for the whole rollout,
+/// where the step-by-step path keeps the steps before it).
 /// </summary>
 public sealed class MctsModelSteps
 {

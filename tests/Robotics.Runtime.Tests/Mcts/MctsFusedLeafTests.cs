@@ -8,6 +8,7 @@ using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
 using Robotics.Runtime.Planning.Mcts;
 using Robotics.Runtime.Session;
+using Robotics.Runtime.Benchmarks;
 using Robotics.Runtime.Tests.Fakes;
 using Robotics.Runtime.Tests.Perf;
 using Robotics.Sim.Drivers;
@@ -51,6 +52,54 @@ public sealed class MctsFusedLeafTests : IDisposable
             float a = stepwise.Value(s, prev, 0), b = fused.Value(s, prev, 0);
             Assert.True(Math.Abs(a - b) <= 1e-3f * Math.Max(1, Math.Abs(a)), $"step-by-step {a} vs fused {b}");
         }
+    }
+
+    [Fact]
+    public void FusedLeafValue_EqualsTheStepByStepRollouts_DiscountedAndStoppedAtCartpoleTermination()
+    {
+        // A random-weight cart-pole ensemble drifts, so from states near the thresholds some rollouts leave them within
+        // the horizon: both paths must then weight step t by 0.9^t and count nothing after the first terminal state.
+        var o = new MctsOptions { Horizon = 12, Rollouts = 6, DiscreteActions = 2, Discount = 0.9f }.Validate();
+        var spec = new Cartpole().ToSpec("bench");
+        var p = Robotics.Core.Models.EnsembleParameters.CreateRandom(4, 1, 2, [16, 16], 8, false, new Random(3));
+        string path = Path.Combine(_dir.Path, "cartpole.onnx");
+        EnsembleStepGraph.Build(p, new Dictionary<string, string> { [Core.Models.ModelCard.MetadataKey] =
+            (PlannerBenchmark.BenchCard(spec) with { Ensemble = new Core.Models.EnsembleSection(2, 2) }).ToJson() }).Save(path);
+        using var model = OnnxWorldModel.Load(path, spec, new WorldModelOptions { MaxBatch = o.MaxBatch, IntraOpThreads = 1 });
+        var task = new CartpoleTask();
+        var costs = new CostSettings().Build(task.Cost, 4, 1);
+        using var rollout = MctsFusedLeaves.TryCreate(path, model.Card, o, new CostSettings(), task.Cost, task,
+            new WorldModelOptions { IntraOpThreads = 1 }, NullLogger.Instance);
+        Assert.NotNull(rollout);
+        Assert.Contains("discount=0.9;terminal=cartpole", rollout.CostDescription);
+        float[] prev = [0f];
+        var values = new List<float>();
+        foreach (float[] s in new[] { new[] { 0f, 0f, 0f, 0f }, [2.3f, 0.5f, 0.05f, 0.2f], [0.5f, -0.3f, -0.19f, -0.8f], [-2.35f, -1f, 0.2f, 1f] })
+        {
+            // Fresh generators per state: step-by-step rollouts that all end early draw fewer actions.
+            var stepwise = new MctsModelSteps(model, costs, task, new MctsActionSet(spec.ActionSpace, o, new Random(4)), o);
+            var fused = new MctsModelSteps(model, costs, task, new MctsActionSet(spec.ActionSpace, o, new Random(4)), o);
+            fused.UseFusedRollout(rollout);
+            float a = stepwise.Value(s, prev, 0), b = fused.Value(s, prev, 0);
+            Assert.True(Math.Abs(a - b) <= 1e-4f * Math.Max(1, Math.Abs(a)), $"step-by-step {a} vs fused {b} from [{string.Join(", ", s)}]");
+            values.Add(a);
+        }
+        // CartPole pays 1 a step: full-horizon survival is (1 - 0.9^12) / (1 - 0.9) = 7.18; a rollout stopped early earns less.
+        float full = (1 - MathF.Pow(0.9f, 12)) / (1 - 0.9f);
+        Assert.All(values, v => Assert.InRange(v, 0f, full + 1e-3f));
+        Assert.Contains(values, v => v < full - 0.5f);
+    }
+
+    [Fact]
+    public void MctsFusedLeaves_StepsLeavesOneCallPerStep_ForATaskWithoutAnOnnxTerminalTest()
+    {
+        var o = new MctsOptions { Horizon = 6, Rollouts = 5, DiscreteActions = 5 }.Validate();
+        string path = WritePendulumModel();
+        var spec = ModelFiles.PendulumSpec();
+        using var model = OnnxWorldModel.Load(path, spec, new WorldModelOptions { MaxBatch = o.MaxBatch, IntraOpThreads = 1 });
+        var rollout = MctsFusedLeaves.TryCreate(path, model.Card, o, new CostSettings(), new PendulumCost(), new CartpoleSwingupTask(),
+            new WorldModelOptions { IntraOpThreads = 1 }, NullLogger.Instance);
+        Assert.Null(rollout);
     }
 
     [Fact]
