@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Robotics.Core.Cli;
 using Robotics.Runtime.Controllers;
+using Robotics.Runtime.Controllers.LatentMpc;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
@@ -25,6 +26,10 @@ public sealed class PlannerCliOptions
     private readonly Option<int> _rollouts = new("--rollouts") { Description = "mcts: random rollouts (of --horizon steps) per leaf value", DefaultValueFactory = _ => new MctsOptions().Rollouts };
     private readonly Option<string> _root = new("--mcts-root") { Description = "mcts: gumbel (sequential halving) | puct", DefaultValueFactory = _ => "gumbel" };
     private readonly Option<string?> _reference = new("--reference") { Description = "tracking (an inverse-dynamics --model): the recorded episode (.parquet) whose states to follow" };
+    private readonly Option<int> _latentIterations = new("--latent-iterations") { Description = "latent-mpc (TD-MPC2): MPPI iterations per step", DefaultValueFactory = _ => LatentMppiOptions.RealTime.Iterations };
+    private readonly Option<int> _latentSamples = new("--latent-samples") { Description = "latent-mpc: MPPI samples per iteration (the prior's included)", DefaultValueFactory = _ => LatentMppiOptions.RealTime.Samples };
+    private readonly Option<int> _latentPolicySamples = new("--latent-policy-samples") { Description = "latent-mpc: samples rolled out by the policy prior", DefaultValueFactory = _ => LatentMppiOptions.RealTime.PolicySamples };
+    private readonly Option<int> _latentElites = new("--latent-elites") { Description = "latent-mpc: elites refitting the mean", DefaultValueFactory = _ => LatentMppiOptions.RealTime.Elites };
     private readonly Option<float> _discount = new("--discount") { Description = "mcts: discount of the searched returns", DefaultValueFactory = _ => new MctsOptions().Discount };
 
     public PlannerCliOptions(PlannerBudget? defaults = null)
@@ -38,7 +43,8 @@ public sealed class PlannerCliOptions
     public void AddTo(Command cmd)
     {
         foreach (Option o in new Option[] { _planner, _horizon, _population, _iterations, _particles, _lambda, _threads, _provider,
-                                            _search, _discreteActions, _sampledActions, _rollouts, _root, _discount, _reference }) cmd.Options.Add(o);
+                                            _search, _discreteActions, _sampledActions, _rollouts, _root, _discount,
+                                            _latentIterations, _latentSamples, _latentPolicySamples, _latentElites, _reference }) cmd.Options.Add(o);
     }
 
     /// <summary>The controller options; bad values are <see cref="UsageException"/>s.</summary>
@@ -71,6 +77,11 @@ public sealed class PlannerCliOptions
                     }.Validate(),   // whatever --planner is, so a bad MCTS setting never waits for the day it is used
                 },
                 Costs = new CostSettings { UncertaintyLambda = p.GetValue(_lambda) },
+                Latent = (LatentMppiOptions.RealTime with
+                {
+                    Iterations = p.GetValue(_latentIterations), Samples = p.GetValue(_latentSamples),
+                    PolicySamples = p.GetValue(_latentPolicySamples), Elites = p.GetValue(_latentElites),
+                }).Validate(),
                 Threads = p.GetValue(_threads),
                 Provider = p.GetValue(_provider)!.ToLowerInvariant() switch
                 {

@@ -60,6 +60,11 @@ public static class RunCommand
         catch (Safety.Envelope.EnvelopeMismatchException e) { throw new UsageException(e.Message); }
         Deployment d = session.Deployment!;
         output.WriteLine(session.Describe() + $" on {d.Controller switch { Controllers.EnsembleMpc.EnsembleMpcController m => m.Provider, _ => "cpu" }}");
+        if (d.Controller is Controllers.LatentMpc.LatentMpcController latent)
+        {
+            var b = latent.Planner.Options;
+            output.WriteLine($"latent MPPI budget: {b.Iterations} iterations x {b.Samples} samples ({b.PolicySamples} from the prior), {b.Elites} elites, horizon {b.Horizon}");
+        }
         await session.ActivateAsync(ct).ConfigureAwait(false);
         var episodes = new List<SessionEpisode>();
         long firstId = session.NextEpisodeId;   // a second --record into a folder continues its numbering

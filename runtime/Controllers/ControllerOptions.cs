@@ -1,3 +1,4 @@
+using Robotics.Runtime.Controllers.LatentMpc;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Runtime.Planning.Costs;
@@ -22,12 +23,15 @@ public sealed record ControllerOptions
     public bool FusedRollout { get; init; } = true;
     /// <summary>Tracking controller (kind inverse-dynamics): the recorded episode (.parquet) whose states it follows.</summary>
     public string? Reference { get; init; }
+    /// <summary>Latent MPPI budget of a <c>latent-mpc</c> model (TD-MPC2); its horizon is the card's, whatever is set here.</summary>
+    public LatentMppiOptions Latent { get; init; } = LatentMppiOptions.RealTime;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public ControllerOptions Validate()
     {
         if (Threads is < 1 or > 256) throw new ArgumentException($"threads must be in [1, 256], got {Threads}");
         Budget.OptionsFor(Planner);
+        Latent.Validate();
         if (!(Costs.UncertaintyLambda >= 0) || !float.IsFinite(Costs.UncertaintyLambda))
             throw new ArgumentException($"uncertainty lambda must be finite and >= 0, got {Costs.UncertaintyLambda}");
         if (!(Costs.ActionRateWeight >= 0) || !float.IsFinite(Costs.ActionRateWeight))

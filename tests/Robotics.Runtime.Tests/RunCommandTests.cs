@@ -72,6 +72,7 @@ public class RunCommandTests : IDisposable
     [InlineData("--plan-deadline-ms", "-5", "--plan-deadline-ms must be > 0 (0: off), got -5")]
     [InlineData("--stale-after-ms", "0", "--stale-after-ms must be > 0, got 0")]
     [InlineData("--max-faults", "0", "--max-faults must be in [1, 1000000], got 0")]
+    [InlineData("--latent-policy-samples", "256", "latent mppi: policy samples must be in [0, samples=256), got 256")]
     public void Run_ExitsWith2_OnBadArguments(string option, string value, string expected)
     {
         string model = ModelFiles.WritePendulum(_dir.Path, ModelFiles.PendulumCard());
@@ -79,6 +80,18 @@ public class RunCommandTests : IDisposable
         Assert.Equal(2, r.Code);
         Assert.Contains(expected, r.Err);
         Assert.Equal(0, r.Driver.Writes);
+    }
+
+    [Fact]
+    public void LatentBudgetFlags_ReachTheControllerOptions_DefaultIsTheRealTimeBudget()
+    {
+        string model = ModelFiles.WritePendulum(_dir.Path, ModelFiles.PendulumCard());
+        var options = new SessionCliOptions(1, "episodes");
+        var cmd = new Command("run");
+        options.AddTo(cmd);
+        var latent = options.Read(cmd.Parse(["--model", model, "--latent-iterations", "4", "--latent-samples", "320", "--latent-policy-samples", "20", "--latent-elites", "40"])).Controller.Latent;
+        Assert.Equal((4, 320, 20, 40), (latent.Iterations, latent.Samples, latent.PolicySamples, latent.Elites));
+        Assert.Equal(Robotics.Runtime.Controllers.LatentMpc.LatentMppiOptions.RealTime, options.Read(cmd.Parse(["--model", model])).Controller.Latent);
     }
 
     [Fact]

@@ -31,4 +31,20 @@ public sealed class LatentMpcDeploymentTests(TinyLatentModel tiny) : IClassFixtu
         Assert.True(double.IsFinite(report.Return));
         await robot.DeactivateAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task LatentController_PlansWithTheOptionsBudget_AndTheCardsHorizon()
+    {
+        var time = TimeProvider.System;
+        await using var robot = new SimDriver(new Pendulum(0), "latent-budget", time, SimDriver.SequentialSeeds(7));
+        var spec = await robot.ConfigureAsync(CancellationToken.None);
+        var budget = LatentMppiOptions.RealTime with { Iterations = 2, Samples = 64, PolicySamples = 8, Elites = 8, Horizon = TinyLatentModel.Horizon + 4 };
+        await using var session = RobotSession.Attach(new SessionOptions
+        {
+            ModelPath = tiny.File(LatentGraphNames.EncodeFile), Robot = "sim:pendulum", Realtime = false, MaxEpisodeSteps = 5,
+            Gate = GateKind.Safety, Controller = new ControllerOptions { Threads = 1, Latent = budget },
+        }, new SessionServices { Time = time }, robot, spec);
+        var planner = Assert.IsType<LatentMpcController>(session.Build().Controller).Planner;
+        Assert.Equal(budget with { Horizon = TinyLatentModel.Horizon }, planner.Options);
+    }
 }
