@@ -12,11 +12,12 @@
 #   evaluation:  reset seeds 2000 + i, i = 0-19 (distinct from the training data, collect --seed 0, and calibration):
 #                healthy, gain:factor=0.5,start=F and stuck:start=F with F = 20 + 3 i, threshold from the file.
 # Output: OUTDIR/runs.csv (condition, seed, fault_start, alarmed, alarm_step, delay, max_smoothed, checked, skipped)
-# and a summary. Usage: [N=20] [REALTIME=1] tests/measure/fault_monitor_mqtt.sh INVERSE.onnx OUTDIR
+# and a summary. Usage: [N=20] [REALTIME=1] [ENV=pendulum] tests/measure/fault_monitor_mqtt.sh INVERSE.onnx OUTDIR
 #   (REALTIME=1: the robot steps every 50 ms on its own clock and the loop acts on each state, instead of lock-step)
 #   (RUNTIME, SIM, TRAINER: dirs of the robotics, robotics-sim and robotics-train binaries)
 set -euo pipefail
 INV_SRC=$1; OUT=$2
+ENVID=${ENV:-pendulum}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RT=${RUNTIME:-$ROOT/runtime/bin/Release/net10.0}/robotics
 SIMB=${SIM:-$ROOT/sim/bin/Release/net10.0}/robotics-sim
@@ -39,14 +40,14 @@ reference() {   # reference <reset seed>: one excitation episode from that reset
   local s=$1 d="$OUT/refs/$1"
   [ -f "$d/episode-000000.parquet" ] && return
   # collect seeds the reset and the policy with one seed; the reset seed is what must match the robot's.
-  "$TR" collect --env pendulum --episodes 1 --seed "$s" --out "$d" > "$OUT/logs/ref-$s.log" 2>&1
+  "$TR" collect --env "$ENVID" --episodes 1 --seed "$s" --out "$d" > "$OUT/logs/ref-$s.log" 2>&1
 }
 
 one_run() {   # one_run <name> <reset seed> <fault or -> <extra run args...>
   local name=$1 s=$2 fault=$3; shift 3
   local id="r-$name" fargs=()
   [ "$fault" != "-" ] && fargs=(--fault "$fault")
-  "$SIMB" serve --env pendulum --broker "$BROKER" --id "$id" "${STEP[@]}" --seed "$s" "${fargs[@]}" > "$OUT/logs/robot-$name.log" 2>&1 &
+  "$SIMB" serve --env "$ENVID" --broker "$BROKER" --id "$id" "${STEP[@]}" --seed "$s" "${fargs[@]}" > "$OUT/logs/robot-$name.log" 2>&1 &
   local robot=$!
   set +e
   "$RT" run --model "$INV_SRC" --reference "$OUT/refs/$s/episode-000000.parquet" --robot "$BROKER/$id" --realtime "$RTFLAG" \
