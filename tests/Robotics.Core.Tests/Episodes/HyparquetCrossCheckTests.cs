@@ -63,6 +63,7 @@ public sealed class HyparquetCrossCheckTests : IDisposable
             "robot_id BYTE_ARRAY REQUIRED STRING",
             "vetoed BOOLEAN REQUIRED -",
             "safety BYTE_ARRAY REQUIRED STRING",
+            $"proposed - {list[0]}", list[1], list[2],   // the planner's action before the gate (optional: older files lack it)
         ];
         Assert.Equal(expected, schema);
     }
