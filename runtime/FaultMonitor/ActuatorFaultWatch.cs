@@ -12,8 +12,9 @@ namespace Robotics.Runtime.FaultMonitor;
 /// transition it asks the inverse-dynamics model which action moved s to s' and hands that and the command that was
 /// sent to safety's <see cref="ActuatorFaultMonitor"/> (normalised residual, EWMA, latched alarm). An alarm is a safety
 /// event: counted (<see cref="Alarms"/>, per episode in <see cref="Episode"/>), logged (event 6010) and, when
-/// configured, engages the e-stop latch the gate reads. Transitions over more than one robot step (missed states)
-/// and into a state on the observation box's bound (clipped by the robot) are skipped, not guessed. 0 B per <see cref="Observe"/> (the alarm's log line and e-stop aside).
+/// configured, engages the e-stop latch the gate reads. Transitions over more than one robot step (missed states), whose
+/// command left more than half a period after its state (real time: it may have missed the robot's next step) and into a
+/// state on the observation box's bound (clipped by the robot) are skipped, not guessed. 0 B per <see cref="Observe"/> (the alarm's log line and e-stop aside).
 /// </summary>
 public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
 {
@@ -24,12 +25,14 @@ public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
     private readonly string _robotId;
     private readonly int _obsDim, _actDim;
     private readonly float[] _obsLow, _obsHigh;
+    private readonly TimeSpan _lateAfter;
     private long _alarms, _checked, _errors;
     private long _episodeChecked, _episodeSkipped, _episodeErrors, _alarmStep = -1;
     private float _episodeMax;
 
     public ActuatorFaultWatch(OnnxInverseModel model, ActuatorFaultMonitorOptions options, string robotId, EStopLatch? estop = null, ILogger? logger = null)
     {
+        _lateAfter = TimeSpan.FromSeconds(model.Card.ControlPeriodSeconds / 2);
         _obsLow = [.. model.Card.ObservationSpace.Low.Select(v => (float)v)];
         _obsHigh = [.. model.Card.ObservationSpace.High.Select(v => (float)v)];
         if (options.EngageEStop && estop is null) throw new ArgumentException("fault monitor: e-stop on alarm needs the session's e-stop latch");
@@ -103,9 +106,11 @@ public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
     }
 
     /// <summary>Hot path, allocation-free after warm-up (the alarm's event aside).</summary>
-    public void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps)
+    public void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps, TimeSpan commandDelay)
     {
-        if (robotSteps != 1 || OnBound(nextObs)) { _episodeSkipped++; return; }
+        // A command written more than half a period after its state may have reached the robot after its next step (the
+        // robot then applied the one before): the transition does not say what the command did.
+        if (robotSteps != 1 || commandDelay > _lateAfter || OnBound(nextObs)) { _episodeSkipped++; return; }
         bool raised;
         try
         {

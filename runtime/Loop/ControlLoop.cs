@@ -53,6 +53,7 @@ public sealed class ControlLoop
     private bool _fresh, _pending, _ended, _cut, _partial, _started;
     private SafetyDecision _prevDecision; // what the gate did to the command the next transition records
     private int _steps, _interventions, _answered;
+    private long _prevCommandDelay; // real time: state received -> its command written, in timestamp ticks (transition observer)
 
     public ControlLoop(IRobotDriver driver, RobotSpec spec, IController controller, ICommandGate gate,
                        ControlLoopOptions options, TimeProvider time, ILogger? logger = null)
@@ -349,7 +350,7 @@ public sealed class ControlLoop
             if (_options.Record)
                 _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
                               _state.Terminated, _state.Truncated || cut, _prevDecision, _command.Proposed);
-            TransitionObserver?.Observe(_prevObs, _command.Action, _state.Obs, _robotSteps - stepsBefore);
+            TransitionObserver?.Observe(_prevObs, _command.Action, _state.Obs, _robotSteps - stepsBefore, _time.GetElapsedTime(0, _prevCommandDelay));
             _steps++;
             _pending = false;
             if (_state.Terminated || _state.Truncated || cut)
@@ -384,6 +385,7 @@ public sealed class ControlLoop
         _command.StateSeq = _state.Seq;
         _driver.Write(_command);
         long written = _time.GetTimestamp();
+        _prevCommandDelay = _options.Realtime && _state.ReceivedTimestamp != 0 ? written - _state.ReceivedTimestamp : 0;
         ObserveSent(d);
         _faultStreak = _tickFaulted ? _faultStreak + 1 : 0;
         _answered++;

@@ -12,7 +12,9 @@ public interface ITransitionObserver
 
     /// <summary>
     /// Hot path. <paramref name="obs"/> -> <paramref name="sent"/> -> <paramref name="nextObs"/>; <paramref name="robotSteps"/>
-    /// is how many robot steps lie between the two states (more than one: the loop missed states, latest wins).
+    /// is how many robot steps lie between the two states (more than one: the loop missed states, latest wins);
+    /// <paramref name="commandDelay"/> is, in real time, how long after <paramref name="obs"/> arrived the command was written
+    /// (a late one may have reached the robot after its next step; zero lock-step, where the robot waits).
     /// </summary>
-    void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps);
+    void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps, TimeSpan commandDelay);
 }

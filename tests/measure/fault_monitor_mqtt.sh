@@ -13,7 +13,7 @@
 #                healthy, gain:factor=0.5,start=F and stuck:start=F with F = 20 + 3 i, threshold from the file.
 # Output: OUTDIR/runs.csv (condition, seed, fault_start, alarmed, alarm_step, delay, max_smoothed, checked, skipped)
 # and a summary. Usage: [N=20] [REALTIME=1] [ENV=pendulum] tests/measure/fault_monitor_mqtt.sh INVERSE.onnx OUTDIR
-#   (REALTIME=1: the robot steps every 50 ms on its own clock and the loop acts on each state, instead of lock-step)
+#   (START0, STARTK: fault start = START0 + STARTK i, default 20 + 3 i; REALTIME=1: the robot steps every 50 ms on its own clock and the loop acts on each state, instead of lock-step)
 #   (RUNTIME, SIM, TRAINER: dirs of the robotics, robotics-sim and robotics-train binaries)
 set -euo pipefail
 INV_SRC=$1; OUT=$2
@@ -83,7 +83,7 @@ PY
 }
 for i in $(seq 0 $((N - 1))); do
   s=$((2000 + i)); reference $s
-  start=$((20 + 3 * i))
+  start=$((${START0:-20} + ${STARTK:-3} * i))
   one_run "healthy-$s" $s -;                              parse healthy $s -1 "$OUT/logs/run-healthy-$s.log"
   one_run "gain-$s" $s "gain:factor=0.5,start=$start";    parse gain $s $start "$OUT/logs/run-gain-$s.log"
   one_run "stuck-$s" $s "stuck:start=$start";             parse stuck $s $start "$OUT/logs/run-stuck-$s.log"

@@ -147,6 +147,28 @@ public class FaultMonitorLoopTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Watch_SkipsTransitionsThatCannotSayWhatWasApplied_AndChecksTheRest()
+    {
+        using var watch = Watch(new FaultMonitorSettings { ModelPath = InverseModelFiles.WriteExactPendulum(_dir.Path), Threshold = 0.1f, Alpha = 1f });
+        float c = MathF.Cos(0.5f), sn = MathF.Sin(0.5f);
+        float u = 0.3f / (3 * 0.05f) - 5 * sn;  // the exact inverse of d thdot 0.3 at theta 0.5
+        float[] s = [c, sn, 0], sent = [u];
+        float[] moved = [c, sn, 0.3f];
+        float[] clipped = [c, sn, 8f];          // on Pendulum's 8 rad/s bound: the torque is hidden
+        watch.Observe(s, sent, moved, 2, TimeSpan.Zero);                          // the loop missed a state
+        watch.Observe(s, sent, moved, 1, TimeSpan.FromMilliseconds(30));          // command left 30 ms after a 50 ms period's state
+        watch.Observe(s, sent, clipped, 1, TimeSpan.Zero);
+        Assert.Equal((0L, 3L), (watch.Episode.Checked, watch.Episode.Skipped));
+        watch.Observe(s, sent, moved, 1, TimeSpan.FromMilliseconds(10));
+        Assert.Equal(1L, watch.Episode.Checked);
+        Assert.Equal(0f, watch.Smoothed, 1e-4f);
+        watch.Observe(s, [u + 1f], moved, 1, TimeSpan.Zero);                      // commanded 1 N m more than the robot did: residual 0.5
+        Assert.True(watch.Alarmed);
+        Assert.Equal(5L, watch.Episode.AlarmStep);                                // the episode's fifth transition, skipped ones counted
+        Assert.Equal(1L, watch.Alarms);
+    }
+
+    [Fact]
     public async Task Tick_WithTheFaultWatchBesideTheController_AllocatesZeroBytes()
     {
         var driver = new LockstepEnvDriver(new FaultyEnvironment(new Pendulum(), [FaultSpec.Parse("gain:factor=0.5,start=10")], 3), 3) { Endless = true };
