@@ -42,17 +42,17 @@ public sealed class TransitionRecorder
 
     /// <summary>
     /// Hot path, allocation-free. Appends one transition; the caller keeps <see cref="Count"/> below capacity.
-    /// <paramref name="proposed"/>: what the gate judged (<see cref="CommandBuffer.Proposed"/>); empty = the action.
+    /// <paramref name="proposed"/>: what the gate judged (<see cref="CommandBuffer.Proposed"/>).
     /// </summary>
     public void Add(double time, ReadOnlySpan<float> obs, ReadOnlySpan<float> action, float reward,
                     ReadOnlySpan<float> nextObs, bool terminated, bool truncated, SafetyDecision safety,
-                    ReadOnlySpan<float> proposed = default)
+                    ReadOnlySpan<float> proposed)
     {
         int i = _count;
         _time[i] = time;
         obs.CopyTo(_obs.AsSpan(i * _obsDim, _obsDim));
         action.CopyTo(_action.AsSpan(i * _actDim, _actDim));
-        (proposed.IsEmpty ? action : proposed).CopyTo(_proposed.AsSpan(i * _actDim, _actDim));
+        proposed.CopyTo(_proposed.AsSpan(i * _actDim, _actDim));
         _reward[i] = reward;
         nextObs.CopyTo(_nextObs.AsSpan(i * _obsDim, _obsDim));
         _terminated[i] = terminated; _truncated[i] = truncated; _safety[i] = safety;
