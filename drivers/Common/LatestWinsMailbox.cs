@@ -84,7 +84,9 @@ public sealed class LatestWinsMailbox<T> where T : class
     /// <summary>
     /// Consumer only; blocks (allocation-free). Returns at once when a value is fresh, else parks until a
     /// publish, <see cref="Wake"/> or <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>
-    /// for none). True when a fresh value is waiting.
+    /// for none). True when a fresh value is waiting. False can also come early and without a value: a
+    /// publish's wake-up may land after the consumer already took that value and re-armed, so callers loop
+    /// (take, else wait again) rather than treat false as a timeout.
     /// </summary>
     public bool Wait(TimeSpan timeout) => Wait(timeout, static _ => false, 0);
 
