@@ -350,7 +350,7 @@ public sealed class ControlLoop
             if (_options.Record)
                 _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
                               _state.Terminated, _state.Truncated || cut, _prevDecision, _command.Proposed);
-            TransitionObserver?.Observe(_prevObs, _command.Action, _state.Obs, _robotSteps - stepsBefore, _time.GetElapsedTime(0, _prevCommandDelay));
+            TransitionObserver?.Observe(_prevObs, _command.Action, _state.Obs, _robotSteps - stepsBefore, _time.GetElapsedTime(0, _prevCommandDelay), _state.CommandOnTime);
             _steps++;
             _pending = false;
             if (_state.Terminated || _state.Truncated || cut)
