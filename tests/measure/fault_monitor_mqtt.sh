@@ -17,7 +17,8 @@
 # command, joined_at = 0. Real time: the robot steps on its own clock from its start, the run joins mid-episode, and the
 # monitor counts transitions from the join: joined_at = EPLEN - the run's robot steps (fixed-length episodes only:
 # REALTIME=1 needs ENV=pendulum, 200 steps), delay = joined_at + alarm_step - F. Usage: [N=20] [REALTIME=1] [ENV=pendulum] tests/measure/fault_monitor_mqtt.sh INVERSE.onnx OUTDIR
-#   (START0, STARTK: fault start = START0 + STARTK i, default 20 + 3 i; REALTIME=1: the robot steps every 50 ms on its own clock and the loop acts on each state, instead of lock-step)
+#   (START0, STARTK: fault start = START0 + STARTK i, default 20 + 3 i; TAIL=T: a start at most the reference's length - T
+#    (at least 1), for robots whose excitation episodes end early (cartpole-swingup leaves the track after 30-200 steps); REALTIME=1: the robot steps every 50 ms on its own clock and the loop acts on each state, instead of lock-step)
 #   (RUNTIME, SIM, TRAINER: dirs of the robotics, robotics-sim and robotics-train binaries)
 set -euo pipefail
 INV_SRC=$1; OUT=$2
@@ -96,6 +97,11 @@ PY
 for i in $(seq 0 $((N - 1))); do
   s=$((2000 + i)); reference $s
   start=$((${START0:-20} + ${STARTK:-3} * i))
+  if [ -n "${TAIL:-}" ]; then
+    len=$(grep -o '[0-9]* transitions' "$OUT/logs/ref-$s.log" | grep -o '[0-9]*')
+    cap=$((len - TAIL)); [ $cap -lt 1 ] && cap=1
+    [ $start -gt $cap ] && start=$cap
+  fi
   one_run "healthy-$s" $s -;                              parse healthy $s -1 "$OUT/logs/run-healthy-$s.log"
   one_run "gain-$s" $s "gain:factor=0.5,start=$start";    parse gain $s $start "$OUT/logs/run-gain-$s.log"
   one_run "stuck-$s" $s "stuck:start=$start";             parse stuck $s $start "$OUT/logs/run-stuck-$s.log"
