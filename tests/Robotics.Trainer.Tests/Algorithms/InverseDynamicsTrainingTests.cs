@@ -17,7 +17,7 @@ public class InverseDynamicsTrainingTests
 {
     private static readonly InverseOptions Small = new()
     {
-        Ensemble = new EnsembleOptions { Members = 3, Elites = 3, HiddenUnits = 64, HiddenLayers = 2, Epochs = 40, BatchSize = 64, Seed = 1, Threads = 1 },
+        Ensemble = new EnsembleOptions { Members = 3, Elites = 3, HiddenUnits = 64, HiddenLayers = 2, Epochs = 50, BatchSize = 64, Seed = 1, Threads = 1 },
     };
 
     public static TheoryData<string> Robots => ["pendulum", "cartpole", "cartpole-swingup"];
@@ -35,7 +35,7 @@ public class InverseDynamicsTrainingTests
     public void HeldOutEpisodes_StandardisedMseBelow005_PerActionDimension(string robot)
     {
         IEnvironment env = Env(robot);
-        List<Transition> data = RandomRollouts.Collect(env, 3000, seed: 0);
+        List<Transition> data = RandomRollouts.Collect(env, 4000, seed: 0);
         Assert.True(TaskLibrary.TryGet(env.Id, out var task), $"no task for {env.Id}");
 
         using TrainedInverseModel model = InverseDynamicsTraining.Train(data, env.ActionSpace, task, Small);
