@@ -30,6 +30,12 @@ public sealed class StateBuffer
     /// epoch does not follow from the command before it, so the loop ends the episode there.
     /// </summary>
     public long Epoch { get; set; }
+    /// <summary>
+    /// The robot's own word (state field <c>on_time</c>) on the step that led into <see cref="Obs"/>: true when it
+    /// applied the command answering the state it published just before, false when it applied an older command, its
+    /// safe action or an e-stop; null when the robot does not say. Only a real-time robot can be late for a command.
+    /// </summary>
+    public bool? CommandOnTime { get; set; }
 
     /// <summary>Hot path: copies every field into <paramref name="dst"/> without allocating.</summary>
     public void CopyTo(StateBuffer dst)
@@ -37,6 +43,6 @@ public sealed class StateBuffer
         Obs.AsSpan().CopyTo(dst.Obs);
         dst.Seq = Seq; dst.Time = Time; dst.Reward = Reward;
         dst.Terminated = Terminated; dst.Truncated = Truncated; dst.ReceivedTimestamp = ReceivedTimestamp;
-        dst.Received = Received; dst.RewardSum = RewardSum; dst.Epoch = Epoch;
+        dst.Received = Received; dst.RewardSum = RewardSum; dst.Epoch = Epoch; dst.CommandOnTime = CommandOnTime;
     }
 }

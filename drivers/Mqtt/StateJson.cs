@@ -6,8 +6,8 @@ using Robotics.Drivers.Common;
 namespace Robotics.Drivers.Mqtt;
 
 /// <summary>
-/// The state payload: <c>{"seq":int,"t":float,"obs":[...],"reward":float,"terminated":bool,"truncated":bool,"session":int}</c>
-/// (reward, terminated, truncated, session optional; unknown properties ignored).
+/// The state payload: <c>{"seq":int,"t":float,"obs":[...],"reward":float,"terminated":bool,"truncated":bool,"session":int,"on_time":bool}</c>
+/// (reward, terminated, truncated, session and on_time optional; unknown properties ignored).
 /// </summary>
 public static class StateJson
 {
@@ -36,7 +36,7 @@ public static class StateJson
         var r = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 4 });
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return StateRejection.Malformed;
         bool haveSeq = false, haveObs = false, haveT = false;
-        dst.Reward = 0; dst.Terminated = false; dst.Truncated = false;
+        dst.Reward = 0; dst.Terminated = false; dst.Truncated = false; dst.CommandOnTime = null;
         while (r.Read())
         {
             if (r.TokenType == JsonTokenType.EndObject)
@@ -70,6 +70,11 @@ public static class StateJson
             {
                 if (!ReadFloat(ref r, out float reward, out var why)) return why;
                 dst.Reward = reward;
+            }
+            else if (r.ValueTextEquals("on_time"u8))
+            {
+                if (!ReadBool(ref r, out bool b)) return StateRejection.Malformed;
+                dst.CommandOnTime = b;
             }
             else if (r.ValueTextEquals("terminated"u8))
             {
@@ -149,6 +154,7 @@ public static class StateJson
         w.WriteBoolean("terminated"u8, s.Terminated);
         w.WriteBoolean("truncated"u8, s.Truncated);
         if (session is { } id) w.WriteNumber("session"u8, id);
+        if (s.CommandOnTime is bool onTime) w.WriteBoolean("on_time"u8, onTime);
         w.WriteEndObject();
     }
 }

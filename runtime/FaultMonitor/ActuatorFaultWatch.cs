@@ -13,8 +13,9 @@ namespace Robotics.Runtime.FaultMonitor;
 /// sent to safety's <see cref="ActuatorFaultMonitor"/> (normalised residual, EWMA, latched alarm). An alarm is a safety
 /// event: counted (<see cref="Alarms"/>, per episode in <see cref="Episode"/>), logged (event 6010) and, when
 /// configured, engages the e-stop latch the gate reads. Transitions over more than one robot step (missed states), whose
-/// command left more than half a period after its state (real time: it may have missed the robot's next step) and into a
-/// state on the observation box's bound (clipped by the robot) are skipped, not guessed. 0 B per <see cref="Observe"/> (the alarm's log line and e-stop aside).
+/// command left more than half a period after its state (real time: it may have missed the robot's next step) or that the
+/// robot reports it did not apply on time (state field on_time false), and into a state on the observation box's bound
+/// (clipped by the robot) are skipped, not guessed. 0 B per <see cref="Observe"/> (the alarm's log line and e-stop aside).
 /// </summary>
 public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
 {
@@ -106,11 +107,12 @@ public sealed class ActuatorFaultWatch : ITransitionObserver, IDisposable
     }
 
     /// <summary>Hot path, allocation-free after warm-up (the alarm's event aside).</summary>
-    public void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps, TimeSpan commandDelay)
+    public void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps, TimeSpan commandDelay, bool? commandOnTime)
     {
         // A command written more than half a period after its state may have reached the robot after its next step (the
-        // robot then applied the one before): the transition does not say what the command did.
-        if (robotSteps != 1 || commandDelay > _lateAfter || OnBound(nextObs)) { _episodeSkipped++; return; }
+        // robot then applied the one before): the transition does not say what the command did. A robot that reports it
+        // (on_time false) also catches the delays this side cannot see: the state's and the command's way over the broker.
+        if (robotSteps != 1 || commandOnTime == false || commandDelay > _lateAfter || OnBound(nextObs)) { _episodeSkipped++; return; }
         bool raised;
         try
         {

@@ -229,6 +229,9 @@ public sealed class ControlLoop
         _command.Seq++;
         _command.StateSeq = _state.Seq;
         _driver.Write(_command);
+        // The transition observer sees this command as the open transition's, so the delay it judges is this one's: a
+        // safe action answering the same state as the command before it, long after, may or may not be what the robot applied.
+        if (_state.ReceivedTimestamp != 0) _prevCommandDelay = _time.GetTimestamp() - _state.ReceivedTimestamp;
         ObserveSent(d);
         _staleSent++;
         _safeSent++;
@@ -350,7 +353,7 @@ public sealed class ControlLoop
             if (_options.Record)
                 _recorder.Add(_prevTime, _prevObs, _command.Action, _state.Reward, _state.Obs,
                               _state.Terminated, _state.Truncated || cut, _prevDecision, _command.Proposed);
-            TransitionObserver?.Observe(_prevObs, _command.Action, _state.Obs, _robotSteps - stepsBefore, _time.GetElapsedTime(0, _prevCommandDelay));
+            TransitionObserver?.Observe(_prevObs, _command.Action, _state.Obs, _robotSteps - stepsBefore, _time.GetElapsedTime(0, _prevCommandDelay), _state.CommandOnTime);
             _steps++;
             _pending = false;
             if (_state.Terminated || _state.Truncated || cut)

@@ -14,7 +14,11 @@ public interface ITransitionObserver
     /// Hot path. <paramref name="obs"/> -> <paramref name="sent"/> -> <paramref name="nextObs"/>; <paramref name="robotSteps"/>
     /// is how many robot steps lie between the two states (more than one: the loop missed states, latest wins);
     /// <paramref name="commandDelay"/> is, in real time, how long after <paramref name="obs"/> arrived the command was written
-    /// (a late one may have reached the robot after its next step; zero lock-step, where the robot waits).
+    /// (<paramref name="sent"/>: the last one written for it, the safe action when the loop re-answered a silent robot)
+    /// (a late one may have reached the robot after its next step; zero lock-step, where the robot waits);
+    /// <paramref name="commandOnTime"/> is the robot's own word on the step into <paramref name="nextObs"/> (state field
+    /// <c>on_time</c>): false when it applied an older command, its safe action or an e-stop instead of this one, null
+    /// when the robot does not say (<see cref="Robotics.Core.Robots.StateBuffer.CommandOnTime"/>).
     /// </summary>
-    void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps, TimeSpan commandDelay);
+    void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps, TimeSpan commandDelay, bool? commandOnTime);
 }

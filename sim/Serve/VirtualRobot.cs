@@ -114,6 +114,7 @@ public sealed class VirtualRobot : IRobotServerHandler
         get { lock (_gate) return (_lastStateSeq, _lastSafety, (float[])_lastAction.Clone(), _command.TtlMs); }
     }
     private long _lastStateSeq = -1;
+    private bool _onTime; // the step being taken applies the command answering the newest published state (state field on_time)
     private SafetyDecision _lastSafety;
     private float[] _lastAction = [];
 
@@ -294,8 +295,8 @@ public sealed class VirtualRobot : IRobotServerHandler
                 _command.Action.AsSpan().CopyTo(_action);
             }
             if (reset) ResetEpisode();
-            else if (_latch.IsEngaged) { EStopSteps++; Step(_safe); }
-            else { CommandSteps++; Step(Ramp(_action)); }
+            else if (_latch.IsEngaged) { EStopSteps++; _onTime = false; Step(_safe); }
+            else { CommandSteps++; _onTime = true; Step(Ramp(_action)); }
             await PublishAsync(ct);
             if (Finished) return;
         }
@@ -314,8 +315,10 @@ public sealed class VirtualRobot : IRobotServerHandler
         }
     }
 
+    /// <summary>Also sets <see cref="_onTime"/>: whether the step applies the command answering the newest published state.</summary>
     private float[] ChooseRealTimeAction()
     {
+        _onTime = false;
         if (_latch.IsEngaged) { EStopSteps++; return _safe; }
         lock (_gate)
         {
@@ -323,6 +326,8 @@ public sealed class VirtualRobot : IRobotServerHandler
             {
                 _command.Action.AsSpan().CopyTo(_action);
                 CommandSteps++;
+                // A command that answers an older state arrived after that state's next step: it is applied late.
+                _onTime = _command.StateSeq == _publishedSeq;
                 return Ramp(_action);
             }
             if (_haveCommand && !_commandExpired)
@@ -356,6 +361,7 @@ public sealed class VirtualRobot : IRobotServerHandler
         var r = _env.Step(action, _state.Obs);
         action.AsSpan().CopyTo(_applied);
         Steps++;
+        _state.CommandOnTime = _onTime;
         _state.Reward = r.Reward;
         _state.Terminated = r.Terminated;
         _state.Truncated = r.Truncated;
@@ -367,6 +373,7 @@ public sealed class VirtualRobot : IRobotServerHandler
     {
         _env.Reset(Episodes == 0 ? _options.Seed : null, _state.Obs);
         _state.Reward = 0; _state.Terminated = false; _state.Truncated = false;
+        _state.CommandOnTime = false;   // a reset state follows no command
         _episodeDone = false;
     }
 

@@ -126,6 +126,25 @@ public class CodecTests
         Assert.Equal(-1.25f, s.Reward);
         Assert.False(s.Terminated);
         Assert.True(s.Truncated);
+        Assert.Null(s.CommandOnTime);
+    }
+
+    [Fact]
+    public void StateJson_OnTime_RoundTrips_AndIsUnknownWhenAbsent()
+    {
+        var s = new StateBuffer(3);
+        foreach (bool? onTime in new bool?[] { true, false, null })
+        {
+            var sent = new StateBuffer(3) { Seq = 7, Time = 0.35, CommandOnTime = onTime };
+            var buffer = new ArrayBufferWriter<byte>(256);
+            using (var w = new Utf8JsonWriter(buffer)) StateJson.Write(w, sent);
+            string json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            Assert.Equal(onTime is not null, json.Contains("\"on_time\"", StringComparison.Ordinal));
+            s.CommandOnTime = !onTime ?? true;   // a value the parse must overwrite
+            Assert.Equal(StateRejection.None, StateJson.Parse(new ReadOnlySequence<byte>(buffer.WrittenMemory), s));
+            Assert.Equal(onTime, s.CommandOnTime);
+        }
+        Assert.Equal(StateRejection.Malformed, StateJson.Parse(Bytes("""{"seq":1,"t":0,"obs":[1,2,3],"on_time":1}"""), s));
     }
 
     [Theory]

@@ -214,6 +214,60 @@ public class ControlLoopFaultTests
         Assert.Equal(200, report.RobotSteps);
     }
 
+    /// <summary>Records each transition the loop closes: the first action value sent and the delay it reports.</summary>
+    private sealed class RecordingObserver : ITransitionObserver
+    {
+        public List<(float Sent, TimeSpan Delay)> Seen { get; } = [];
+        public void Reset() { }
+        public void Observe(ReadOnlySpan<float> obs, ReadOnlySpan<float> sent, ReadOnlySpan<float> nextObs, long robotSteps, TimeSpan commandDelay, bool? commandOnTime)
+        {
+            lock (Seen) Seen.Add((sent[0], commandDelay));
+        }
+    }
+
+    [Fact]
+    public async Task RealTime_AStaleSafeActionClosesTheTransition_WithItsOwnDelay_NotTheControllersCommands()
+    {
+        // The robot's next state arrives after the loop re-answered the last one with the safe action: the observer is
+        // told the safe action was sent, and 150 ms after its state (a fault monitor skips it: the robot may have
+        // stepped with either command). Found by the real-time MQTT fault check: a 150 ms broker stall put the controller's
+        // delay beside the safe action and fed the monitor a residual of 1.
+        var time = new FakeTimeProvider();
+        var robot = new ClockedRobot(new Pendulum(), time);
+        var spec = await robot.ConfigureAsync(default);
+        var observer = new RecordingObserver();
+        var loop = new ControlLoop(robot, spec, new PdPolicy(), new PassThroughGate(),
+            new ControlLoopOptions { Realtime = true, StateTimeout = TimeSpan.FromMilliseconds(100) }, time) { TransitionObserver = observer };
+        robot.Start(seed: 3);
+        var run = loop.RunEpisodeAsync(0, null, default);
+        for (int step = 1; step <= 3; step++)
+        {
+            await ControlLoopTests.WaitFor(() => robot.Writes >= step);
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            robot.Step();
+        }
+        await ControlLoopTests.WaitFor(() => robot.Writes >= 4);
+        time.Advance(TimeSpan.FromMilliseconds(150));                  // silence: the safe action answers the last state again
+        await ControlLoopTests.WaitFor(() => robot.Writes >= 5);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        robot.Step();
+        await ControlLoopTests.WaitFor(() => robot.Writes >= 6);
+        for (int writes = robot.Writes; !robot.Done; writes++)
+        {
+            await ControlLoopTests.WaitFor(() => robot.Writes >= writes);
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            robot.Step();
+        }
+        await run;
+
+        List<(float Sent, TimeSpan Delay)> seen;
+        lock (observer.Seen) seen = [.. observer.Seen];
+        Assert.All(seen[..3], t => Assert.Equal(TimeSpan.Zero, t.Delay));  // answered at once (the fake clock stood still)
+        Assert.Equal(0f, seen[3].Sent);                                     // the safe action closed the fourth transition
+        Assert.True(seen[3].Delay >= TimeSpan.FromMilliseconds(150), $"delay {seen[3].Delay.TotalMilliseconds} ms");
+        Assert.All(seen[4..], t => Assert.Equal(TimeSpan.Zero, t.Delay));
+    }
+
     [Fact]
     public async Task RealTimeTick_WithTheDeadlineArmed_AllocatesZeroBytes_AlsoAfterAFaultStreak()
     {

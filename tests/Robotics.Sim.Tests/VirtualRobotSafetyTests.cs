@@ -10,14 +10,22 @@ namespace Robotics.Sim.Tests;
 /// <summary>The virtual robot's own safety (the robot as the safety authority), on a fake clock with an in-memory transport.</summary>
 public class VirtualRobotSafetyTests
 {
-    /// <summary>A transport that only counts what the robot publishes.</summary>
+    /// <summary>A transport that counts what the robot publishes and keeps the newest state's on_time.</summary>
     private sealed class CountingTransport : IRobotServerTransport
     {
         private int _states;
+        private volatile string _lastOnTime = "none";
         public int States => Volatile.Read(ref _states);
+        /// <summary>The newest state's <see cref="StateBuffer.CommandOnTime"/>: "True", "False" or "" (null).</summary>
+        public string LastOnTime => _lastOnTime;
         public string Description => "in memory";
         public Task StartAsync(RobotSpec spec, IRobotServerHandler handler, CancellationToken ct) => Task.CompletedTask;
-        public ValueTask PublishStateAsync(StateBuffer state, CancellationToken ct) { Interlocked.Increment(ref _states); return ValueTask.CompletedTask; }
+        public ValueTask PublishStateAsync(StateBuffer state, CancellationToken ct)
+        {
+            _lastOnTime = state.CommandOnTime?.ToString() ?? "";
+            Interlocked.Increment(ref _states);
+            return ValueTask.CompletedTask;
+        }
         public ValueTask PublishStatusAsync(bool estopEngaged, CancellationToken ct) => ValueTask.CompletedTask;
         public ValueTask PublishEStopAsync(string reason, CancellationToken ct) => ValueTask.CompletedTask;
         public ValueTask ClearEStopAsync(CancellationToken ct) => ValueTask.CompletedTask;
@@ -69,6 +77,32 @@ public class VirtualRobotSafetyTests
         robot.OnCommand(Command(2, robot.StateSeq, 250, 2f), session: 7);
         await TickAsync(t, time, 8);
         Assert.Equal(1 + 5, robot.CommandSteps);
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
+    public async Task RealTime_EachStateSaysWhetherItsStepAppliedTheCommandAnsweringThePreviousState()
+    {
+        var (robot, t, time) = Robot();
+        using var cts = new CancellationTokenSource();
+        var run = robot.RunAsync(cts.Token);
+        while (t.States == 0) await Task.Delay(1);
+        Assert.Equal("False", t.LastOnTime);     // a reset state follows no command
+        await Task.Delay(100);                   // the robot's timer is armed right after its first state
+        await TickAsync(t, time, 1);             // no command yet: the safe action
+        Assert.Equal("False", t.LastOnTime);
+
+        robot.OnCommand(Command(1, robot.StateSeq, 500, 1f), session: 7);       // answers the newest state in time
+        await TickAsync(t, time, 1);
+        Assert.Equal("True", t.LastOnTime);
+        await TickAsync(t, time, 1);             // no new command: the robot holds the one answering the state before
+        Assert.Equal("False", t.LastOnTime);
+
+        robot.OnCommand(Command(2, robot.StateSeq - 1, 500, 1f), session: 7);   // answers a state whose next step has passed: late
+        await TickAsync(t, time, 1);
+        Assert.Equal("False", t.LastOnTime);
+        Assert.Equal(3, robot.CommandSteps);     // applied all the same (within its ttl), only reported as late
         cts.Cancel();
         await run;
     }

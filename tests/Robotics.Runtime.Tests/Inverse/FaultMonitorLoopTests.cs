@@ -155,16 +155,17 @@ public class FaultMonitorLoopTests(ITestOutputHelper output) : IDisposable
         float[] s = [c, sn, 0], sent = [u];
         float[] moved = [c, sn, 0.3f];
         float[] clipped = [c, sn, 8f];          // on Pendulum's 8 rad/s bound: the torque is hidden
-        watch.Observe(s, sent, moved, 2, TimeSpan.Zero);                          // the loop missed a state
-        watch.Observe(s, sent, moved, 1, TimeSpan.FromMilliseconds(30));          // command left 30 ms after a 50 ms period's state
-        watch.Observe(s, sent, clipped, 1, TimeSpan.Zero);
-        Assert.Equal((0L, 3L), (watch.Episode.Checked, watch.Episode.Skipped));
-        watch.Observe(s, sent, moved, 1, TimeSpan.FromMilliseconds(10));
+        watch.Observe(s, sent, moved, 2, TimeSpan.Zero, null);                          // the loop missed a state
+        watch.Observe(s, sent, moved, 1, TimeSpan.FromMilliseconds(30), null);          // command left 30 ms after a 50 ms period's state
+        watch.Observe(s, sent, clipped, 1, TimeSpan.Zero, null);
+        watch.Observe(s, [u + 1f], moved, 1, TimeSpan.Zero, false);                     // the robot says it applied another command: not a fault
+        Assert.Equal((0L, 4L), (watch.Episode.Checked, watch.Episode.Skipped));
+        watch.Observe(s, sent, moved, 1, TimeSpan.FromMilliseconds(10), true);
         Assert.Equal(1L, watch.Episode.Checked);
         Assert.Equal(0f, watch.Smoothed, 1e-4f);
-        watch.Observe(s, [u + 1f], moved, 1, TimeSpan.Zero);                      // commanded 1 N m more than the robot did: residual 0.5
+        watch.Observe(s, [u + 1f], moved, 1, TimeSpan.Zero, null);                      // commanded 1 N m more than the robot did: residual 0.5
         Assert.True(watch.Alarmed);
-        Assert.Equal(5L, watch.Episode.AlarmStep);                                // the episode's fifth transition, skipped ones counted
+        Assert.Equal(6L, watch.Episode.AlarmStep);                                      // the episode's sixth transition, skipped ones counted
         Assert.Equal(1L, watch.Alarms);
     }
 
