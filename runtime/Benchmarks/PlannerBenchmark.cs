@@ -31,9 +31,17 @@ public sealed record PlannerBenchOptions
     public bool Shard { get; init; } = true;
     /// <summary>mcts configs: plan over this learned ONNX step graph (e.g. a PETS iteration's model) instead of the random ensemble; null = random.</summary>
     public string? ModelPath { get; init; }
+    /// <summary>mcts configs: simulations, rollouts per leaf and rollout horizon instead of the config's (null = the config's).</summary>
+    public int? Search { get; init; }
+    public int? Rollouts { get; init; }
+    public int? Horizon { get; init; }
+    /// <summary>mcts configs: a Gumbel round's leaves in one model call each (<see cref="Planning.Mcts.MctsOptions.BatchRounds"/>).</summary>
+    public bool BatchRounds { get; init; } = true;
 
     public PlannerBenchOptions Validate()
     {
+        if ((Search ?? Rollouts ?? Horizon) is not null && !Config.StartsWith("mcts", StringComparison.Ordinal))
+            throw new ArgumentException($"planner bench: --search, --rollouts and --horizon are for the mcts configs only, got config '{Config}'");
         if (Config is not ("pets-full" or "pets-rt" or "tdmpc2-rt" or "tdmpc2-size1" or "mcts-cartpole" or "mcts-cartpole-rt"))
             throw new ArgumentException($"planner bench: config must be pets-full, pets-rt, tdmpc2-rt, tdmpc2-size1, mcts-cartpole or mcts-cartpole-rt, got '{Config}'");
         if (Threads is < 1 or > 256) throw new ArgumentException($"planner bench: threads must be in [1, 256], got {Threads}");

@@ -9,7 +9,8 @@ namespace Robotics.Runtime.Planning.Mcts;
 /// <summary>
 /// The fused rollout graph for MCTS leaf values: M rollouts of the options' horizon in one call, each step's cost
 /// weighted by the options' discount^t and stopped at the task's first predicted terminal state, the same value
-/// the step-by-step leaves compute. Null (the planner then steps leaves one model call per step) when the task's
+/// the step-by-step leaves compute, each rollout from its own start state so a Gumbel round's leaves share one call
+/// (<see cref="MctsOptions.BatchRounds"/>). Null (the planner then steps leaves one model call per step) when the task's
 /// terminal test has no ONNX form, or for the reasons <see cref="RolloutModelFactory"/> logs.
 /// </summary>
 public static class MctsFusedLeaves
@@ -25,7 +26,9 @@ public static class MctsFusedLeaves
             logger.LogInformation("mcts: leaf rollouts step by step (task '{Task}' has no ONNX form of its terminal test)", task.Id);
             return null;
         }
-        return RolloutModelFactory.TryCreate(stepModelPath, card, options.Horizon, costs, analytic, modelOptions with { MaxBatch = options.Rollouts },
-                                             logger, options.Discount, termination);
+        // Sized for one Gumbel round's leaves (each its own start state) in one call.
+        int leaves = options.RoundLeaves(options.Branching(card.ActionSpace.Names.Length));
+        return RolloutModelFactory.TryCreate(stepModelPath, card, options.Horizon, costs, analytic, modelOptions with { MaxBatch = leaves * options.Rollouts },
+                                             logger, options.Discount, termination, perCandidateStart: true);
     }
 }
