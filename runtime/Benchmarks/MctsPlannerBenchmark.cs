@@ -62,7 +62,7 @@ public static class MctsPlannerBenchmark
             using var model = OnnxWorldModel.Load(path, spec, wopts, logger);
             var planner = new MctsPlanner(model, spec.ActionSpace, new CostSettings().Build(task.Cost, 4, 1), mo, new Random(o.Seed), task);
             using OnnxRolloutModel? rollout = o.Fused
-                ? MctsFusedLeaves.TryCreate(path, model.Card, mo, new CostSettings(), task.Cost, task, wopts, logger)
+                ? MctsFusedLeaves.TryCreate(path, model.Card, mo, new CostSettings(), task.Cost, task, wopts, logger, o.Layout)
                 : null;
             if (rollout is not null) planner.UseFusedRollout(rollout);
             var obs = new float[4];
@@ -94,6 +94,7 @@ public static class MctsPlannerBenchmark
                 .Add("bench", "planner").Add("config", o.Config).Add("planner", "mcts").Add("root", mo.Root.ToString().ToLowerInvariant())
                 .Add("simulations", mo.Simulations).Add("actions", planner.Branching).Add("rollouts", mo.Rollouts).Add("horizon", mo.Horizon)
                 .Add("fused_leaf_rollouts", planner.Fused).Add("batch_rounds", mo.BatchRounds)
+                .Add("layout", (o.Layout ?? MctsFusedLeaves.DefaultLayout).ToString().ToLowerInvariant()).Add("shards", rollout?.Shards ?? 0)
                 .Add("max_model_calls_per_plan", 2 + mo.Simulations * (1 + (planner.Fused ? 1 : mo.Horizon)))
                 .Add("model", o.ModelPath ?? "random").Add("members", model.Members)
                 .Add("mlp", o.ModelPath is null ? "5-200-200-200-8 silu" : "learned (see the card)")

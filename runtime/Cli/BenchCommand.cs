@@ -85,7 +85,7 @@ public static class BenchCommand
         var form = new Option<string>("--form") { Description = "Fused rollout layout: unrolled (default) or loop (ONNX Loop over the horizon).", DefaultValueFactory = _ => "unrolled" };
         form.AcceptOnlyFromAmong("unrolled", "loop");
         var shard = new Option<bool>("--shard") { Description = "Split the candidates across the threads, each running the rollout single-threaded (default), instead of one run on ONNX Runtime's intra-op pool.", DefaultValueFactory = _ => true };
-        var layout = new Option<string>("--layout") { Description = "Members' dense layers in the rollout graph: per-member (2-D Gemm per member, default) or batched (one batched MatMul).", DefaultValueFactory = _ => "per-member" };
+        var layout = new Option<string?>("--layout") { Description = "Members' dense layers in the rollout graph: per-member (2-D Gemm per member) or batched (one batched MatMul); default: what the planner deploys." };
         layout.AcceptOnlyFromAmong("per-member", "batched");
         var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's workers spin between the rollout graph's operators." };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, sampling and the pendulum.", DefaultValueFactory = _ => 0 };
@@ -103,7 +103,12 @@ public static class BenchCommand
                 Form = r.GetValue(form) == "loop" ? Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Loop : Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Unrolled,
                 Shard = r.GetValue(shard), ModelPath = r.GetValue(model),
                 Search = r.GetValue(search), Rollouts = r.GetValue(rollouts), Horizon = r.GetValue(horizon), BatchRounds = r.GetValue(batchRounds),
-                Layout = r.GetValue(layout) == "batched" ? Core.Onnx.Ensemble.EnsembleForward.Layout.Batched : Core.Onnx.Ensemble.EnsembleForward.Layout.PerMember,
+                Layout = r.GetValue(layout) switch
+                {
+                    "batched" => Core.Onnx.Ensemble.EnsembleForward.Layout.Batched,
+                    "per-member" => Core.Onnx.Ensemble.EnsembleForward.Layout.PerMember,
+                    _ => null,
+                },
                 Provider = r.GetValue(provider) switch { "cuda" => ProviderPreference.Cuda, "auto" => ProviderPreference.Auto, _ => ProviderPreference.Cpu },
             }.Validate());
             using var logs = LoggerFactory.Create(b => b

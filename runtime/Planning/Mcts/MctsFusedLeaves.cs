@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Robotics.Core.Models;
+using Robotics.Core.Onnx.Ensemble;
 using Robotics.Core.Tasks;
 using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning.Costs;
@@ -15,9 +16,13 @@ namespace Robotics.Runtime.Planning.Mcts;
 /// </summary>
 public static class MctsFusedLeaves
 {
+    /// <summary>The members' layer layout of the leaf graph when none is asked for.</summary>
+    public const EnsembleForward.Layout DefaultLayout = EnsembleForward.Layout.PerMember;
+
     /// <summary>Not real-time.</summary>
     public static OnnxRolloutModel? TryCreate(string stepModelPath, ModelCard card, MctsOptions options, CostSettings costs,
-                                              IAnalyticCost? analytic, ITaskDefinition? task, WorldModelOptions modelOptions, ILogger logger)
+                                              IAnalyticCost? analytic, ITaskDefinition? task, WorldModelOptions modelOptions, ILogger logger,
+                                              EnsembleForward.Layout? layout = null)
     {
         if (options.Rollouts == 0) return null;
         var termination = task?.GraphTermination;
@@ -29,6 +34,6 @@ public static class MctsFusedLeaves
         // Sized for one Gumbel round's leaves (each its own start state) in one call.
         int leaves = options.RoundLeaves(options.Branching(card.ActionSpace.Names.Length));
         return RolloutModelFactory.TryCreate(stepModelPath, card, options.Horizon, costs, analytic, modelOptions with { MaxBatch = leaves * options.Rollouts },
-                                             logger, options.Discount, termination, perCandidateStart: true);
+                                             logger, options.Discount, termination, perCandidateStart: true, layout: layout ?? DefaultLayout);
     }
 }
