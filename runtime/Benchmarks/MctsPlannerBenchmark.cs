@@ -62,7 +62,7 @@ public static class MctsPlannerBenchmark
             using var model = OnnxWorldModel.Load(path, spec, wopts, logger);
             var planner = new MctsPlanner(model, spec.ActionSpace, new CostSettings().Build(task.Cost, 4, 1), mo, new Random(o.Seed), task);
             using OnnxRolloutModel? rollout = o.Fused
-                ? MctsFusedLeaves.TryCreate(path, model.Card, mo, new CostSettings(), task.Cost, task, wopts, logger, o.Layout)
+                ? MctsFusedLeaves.TryCreate(path, model.Card, mo, new CostSettings(), task.Cost, task, wopts, logger, o.Layout, o.MinShardCandidates)
                 : null;
             if (rollout is not null) planner.UseFusedRollout(rollout);
             var obs = new float[4];

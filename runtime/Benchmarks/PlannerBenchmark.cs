@@ -38,6 +38,8 @@ public sealed record PlannerBenchOptions
     public int? Horizon { get; init; }
     /// <summary>mcts configs: a Gumbel round's leaves in one model call each (<see cref="Planning.Mcts.MctsOptions.BatchRounds"/>).</summary>
     public bool BatchRounds { get; init; } = true;
+    /// <summary>mcts configs: <see cref="WorldModelOptions.MinShardCandidates"/> of the leaf graph (null = what MCTS deploys).</summary>
+    public int? MinShardCandidates { get; init; }
 
     public PlannerBenchOptions Validate()
     {

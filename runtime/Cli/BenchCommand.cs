@@ -94,7 +94,8 @@ public static class BenchCommand
         var rollouts = new Option<int?>("--rollouts") { Description = "mcts configs: random rollouts per leaf instead of the config's." };
         var horizon = new Option<int?>("--horizon") { Description = "mcts configs: leaf rollout horizon instead of the config's." };
         var batchRounds = new Option<bool>("--batch-rounds") { Description = "mcts configs: each Gumbel round's leaves in one model call (default) or one simulation at a time.", DefaultValueFactory = _ => true };
-        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, layout, shard, spin, plans, seed, model, search, rollouts, horizon, batchRounds }) cmd.Options.Add(o);
+        var minShard = new Option<int?>("--min-shard") { Description = "mcts configs: fewest candidates per shard of a leaf call (fewer run as one slice); default: what MCTS deploys." };
+        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, layout, shard, spin, plans, seed, model, search, rollouts, horizon, batchRounds, minShard }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             var o = Validated(() => new PlannerBenchOptions
@@ -102,7 +103,7 @@ public static class BenchCommand
                 Config = r.GetValue(config)!, Threads = r.GetValue(threads), Fused = r.GetValue(fused), Plans = r.GetValue(plans), Seed = r.GetValue(seed), Spin = r.GetValue(spin),
                 Form = r.GetValue(form) == "loop" ? Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Loop : Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Unrolled,
                 Shard = r.GetValue(shard), ModelPath = r.GetValue(model),
-                Search = r.GetValue(search), Rollouts = r.GetValue(rollouts), Horizon = r.GetValue(horizon), BatchRounds = r.GetValue(batchRounds),
+                Search = r.GetValue(search), Rollouts = r.GetValue(rollouts), Horizon = r.GetValue(horizon), BatchRounds = r.GetValue(batchRounds), MinShardCandidates = r.GetValue(minShard),
                 Layout = r.GetValue(layout) switch
                 {
                     "batched" => Core.Onnx.Ensemble.EnsembleForward.Layout.Batched,

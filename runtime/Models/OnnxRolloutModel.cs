@@ -30,10 +30,12 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     private readonly ShardWorker[] _workers;
     private readonly bool _rebindInputs;
     private readonly TimeSpan _workerTimeout;
+    private readonly int _minShard;
 
     private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider, int shards,
-                             TimeSpan workerTimeout, bool perCandidateStart)
+                             TimeSpan workerTimeout, bool perCandidateStart, int minShard)
     {
+        _minShard = minShard;
         PerCandidateStart = perCandidateStart;
         _session = session;
         _workerTimeout = workerTimeout;
@@ -92,7 +94,7 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
             int shards = shard && provider == "cpu" ? Math.Min(options.IntraOpThreads, options.MaxBatch) : 1;
             logger.LogInformation("rollout model: {Name} (horizon {Horizon}, cost {Cost}, provider {Provider}, {Shards})", name, horizon, cost ?? "?", provider,
                 shards > 1 ? $"{shards} candidate shards x 1 thread" : $"{options.IntraOpThreads} intra-op threads");
-            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider, shards, options.WorkerTimeout, perCandidate);
+            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider, shards, options.WorkerTimeout, perCandidate, options.MinShardCandidates);
         }
         catch
         {
@@ -191,7 +193,7 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     /// <summary>Not real-time: the first call for a count binds its slices.</summary>
     private Binding?[] Bind(int count)
     {
-        int shards = Math.Min(Shards, count);
+        int shards = Math.Max(1, Math.Min(Shards, count / _minShard));
         var slices = new Binding?[shards];
         for (int k = 0; k < shards; k++)
         {

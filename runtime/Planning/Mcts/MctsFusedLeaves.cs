@@ -18,11 +18,13 @@ public static class MctsFusedLeaves
 {
     /// <summary>The members' layer layout of the leaf graph when none is asked for.</summary>
     public const EnsembleForward.Layout DefaultLayout = EnsembleForward.Layout.PerMember;
+    /// <summary>The leaf graph's <see cref="WorldModelOptions.MinShardCandidates"/> when none is asked for.</summary>
+    public const int DefaultMinShardCandidates = 1;
 
     /// <summary>Not real-time.</summary>
     public static OnnxRolloutModel? TryCreate(string stepModelPath, ModelCard card, MctsOptions options, CostSettings costs,
                                               IAnalyticCost? analytic, ITaskDefinition? task, WorldModelOptions modelOptions, ILogger logger,
-                                              EnsembleForward.Layout? layout = null)
+                                              EnsembleForward.Layout? layout = null, int? minShardCandidates = null)
     {
         if (options.Rollouts == 0) return null;
         var termination = task?.GraphTermination;
@@ -33,7 +35,7 @@ public static class MctsFusedLeaves
         }
         // Sized for one Gumbel round's leaves (each its own start state) in one call.
         int leaves = options.RoundLeaves(options.Branching(card.ActionSpace.Names.Length));
-        return RolloutModelFactory.TryCreate(stepModelPath, card, options.Horizon, costs, analytic, modelOptions with { MaxBatch = leaves * options.Rollouts },
+        return RolloutModelFactory.TryCreate(stepModelPath, card, options.Horizon, costs, analytic, modelOptions with { MaxBatch = leaves * options.Rollouts, MinShardCandidates = minShardCandidates ?? DefaultMinShardCandidates },
                                              logger, options.Discount, termination, perCandidateStart: true, layout: layout ?? DefaultLayout);
     }
 }
