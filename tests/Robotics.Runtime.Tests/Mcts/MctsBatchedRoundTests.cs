@@ -64,6 +64,29 @@ public sealed class MctsBatchedRoundTests
     }
 
     [Fact]
+    public void ShardedRollout_RunsACallBelowTwiceMinShardCandidates_AsOneSliceOnTheCaller_WithTheSameCosts()
+    {
+        const int horizon = 5;
+        using var models = new SmallEnsembleModels(false, 32);
+        var settings = new CostSettings();
+        using var always = models.Rollout(horizon, settings, threads: 2, perCandidateStart: true);
+        using var small = models.Rollout(horizon, settings, threads: 2, perCandidateStart: true, minShard: 8);
+        int workerRuns = 0;
+        small.BeforeWorkerRun = () => Interlocked.Increment(ref workerRuns);
+        var rng = new Random(2);
+        float[] seq = Enumerable.Range(0, 32 * horizon).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        float[] starts = Enumerable.Range(0, 32).SelectMany(i => States[i % 3]).ToArray(), lasts = new float[32];
+        float[] a = new float[32], b = new float[32];
+        always.ScoreFrom(starts, seq, 15, lasts, a);
+        small.ScoreFrom(starts, seq, 15, lasts, b);
+        Assert.Equal(0, workerRuns);                  // 15 < 2 x 8: one slice, no hand-off
+        small.ScoreFrom(starts, seq, 16, lasts, b);
+        Assert.Equal(1, workerRuns);                  // 16 = 2 x 8: split across both threads
+        always.ScoreFrom(starts, seq, 16, lasts, a);
+        for (int i = 0; i < 16; i++) Assert.Equal(a[i], b[i], 4);
+    }
+
+    [Fact]
     public void FusedValuesOfSeveralLeaves_EqualTheStepByStepRolloutsFromEachLeaf()
     {
         // Both paths draw the rollout actions step-major over all leaves' rows, so one seed gives both the same actions.
