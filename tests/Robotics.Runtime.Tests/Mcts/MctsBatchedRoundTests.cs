@@ -1,3 +1,5 @@
+using Robotics.Core.Robots;
+using Robotics.Core.Tasks;
 using Robotics.Runtime.Planning.Costs;
 using Robotics.Runtime.Planning.Mcts;
 using Robotics.Runtime.Tests.Fakes;
@@ -137,7 +139,7 @@ public sealed class MctsBatchedRoundTests
     [Fact]
     public void BatchedRounds_OnCartpole_SpendTheBudget_InAboutHalfTheModelCalls_AllocatingNothing()
     {
-        var task = new Robotics.Core.Tasks.CartpoleTask();
+        var task = new CartpoleTask();
         MctsPlanner Make(bool batch)
         {
             var o = new MctsOptions { Simulations = 32, Horizon = 10, Rollouts = 4, BatchRounds = batch };
