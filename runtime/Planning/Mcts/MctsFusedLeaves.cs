@@ -18,8 +18,12 @@ public static class MctsFusedLeaves
 {
     /// <summary>The members' layer layout of the leaf graph when none is asked for.</summary>
     public const EnsembleForward.Layout DefaultLayout = EnsembleForward.Layout.PerMember;
-    /// <summary>The leaf graph's <see cref="WorldModelOptions.MinShardCandidates"/> when none is asked for.</summary>
-    public const int DefaultMinShardCandidates = 1;
+    /// <summary>
+    /// The leaf graph's <see cref="WorldModelOptions.MinShardCandidates"/> when none is asked for: a leaf call of fewer than
+    /// 32 rollouts (cartpole's round: 2 leaves x 8) runs on the caller's thread alone, since at that size the graph's time
+    /// is its operators' overhead, which a second slice does not divide, and each hand-off costs a wake-up.
+    /// </summary>
+    public const int DefaultMinShardCandidates = 16;
 
     /// <summary>Not real-time.</summary>
     public static OnnxRolloutModel? TryCreate(string stepModelPath, ModelCard card, MctsOptions options, CostSettings costs,
