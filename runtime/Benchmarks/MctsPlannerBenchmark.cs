@@ -33,9 +33,19 @@ public static class MctsPlannerBenchmark
         _ => throw new ArgumentException($"unknown mcts bench config '{config}'"),
     };
 
+    /// <summary>The config's budget with the options' overrides (simulations, rollouts, horizon, batched rounds).</summary>
+    public static MctsOptions OptionsFor(PlannerBenchOptions o)
+    {
+        MctsOptions c = OptionsFor(o.Config);
+        return (c with
+        {
+            Simulations = o.Search ?? c.Simulations, Rollouts = o.Rollouts ?? c.Rollouts, Horizon = o.Horizon ?? c.Horizon, BatchRounds = o.BatchRounds,
+        }).Validate();
+    }
+
     public static BenchJson Run(PlannerBenchOptions o, ILogger logger)
     {
-        MctsOptions mo = OptionsFor(o.Config);
+        MctsOptions mo = OptionsFor(o);
         int plans = o.Plans > 0 ? o.Plans : 100;
         var env = new Cartpole(o.Seed);
         var spec = env.ToSpec("bench");
@@ -52,16 +62,21 @@ public static class MctsPlannerBenchmark
             using var model = OnnxWorldModel.Load(path, spec, wopts, logger);
             var planner = new MctsPlanner(model, spec.ActionSpace, new CostSettings().Build(task.Cost, 4, 1), mo, new Random(o.Seed), task);
             using OnnxRolloutModel? rollout = o.Fused
-                ? MctsFusedLeaves.TryCreate(path, model.Card, mo, new CostSettings(), task.Cost, task, wopts, logger)
+                ? MctsFusedLeaves.TryCreate(path, model.Card, mo, new CostSettings(), task.Cost, task, wopts, logger, o.Layout, o.MinShardCandidates)
                 : null;
             if (rollout is not null) planner.UseFusedRollout(rollout);
             var obs = new float[4];
             var action = new float[1];
             env.Reset(o.Seed, obs);
             var ms = new double[plans];
-            long allocated = 0;
+            long allocated = 0, expandCalls = 0, valueCalls = 0, expandTicks = 0, valueTicks = 0;
             for (int i = -3; i < plans; i++) // warm-up plans bind every batch size first
             {
+                if (i == 0)
+                {
+                    expandCalls = planner.Steps.ExpandCalls; valueCalls = planner.Steps.ValueCalls;
+                    expandTicks = planner.Steps.ExpandTicks; valueTicks = planner.Steps.ValueTicks;
+                }
                 long a0 = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
                 planner.Act(obs, action);
@@ -72,16 +87,26 @@ public static class MctsPlannerBenchmark
                 if (env.Step(action, obs).Done) { env.Reset(null, obs); planner.Reset(); }
             }
             double period = spec.ControlPeriod.TotalMilliseconds, median = Samples.Percentile(ms, 0.5), p99 = Samples.Percentile(ms, 0.99);
+            double perPlanMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency / plans;
+            double mean = 0;
+            foreach (double x in ms) mean += x / plans;
             return new BenchJson()
                 .Add("bench", "planner").Add("config", o.Config).Add("planner", "mcts").Add("root", mo.Root.ToString().ToLowerInvariant())
                 .Add("simulations", mo.Simulations).Add("actions", planner.Branching).Add("rollouts", mo.Rollouts).Add("horizon", mo.Horizon)
-                .Add("fused_leaf_rollouts", planner.Fused)
+                .Add("fused_leaf_rollouts", planner.Fused).Add("batch_rounds", mo.BatchRounds)
+                .Add("layout", (o.Layout ?? MctsFusedLeaves.DefaultLayout).ToString().ToLowerInvariant()).Add("shards", rollout?.Shards ?? 0)
                 .Add("max_model_calls_per_plan", 2 + mo.Simulations * (1 + (planner.Fused ? 1 : mo.Horizon)))
                 .Add("model", o.ModelPath ?? "random").Add("members", model.Members)
                 .Add("mlp", o.ModelPath is null ? "5-200-200-200-8 silu" : "learned (see the card)")
                 .Add("provider", model.Provider).Add("threads", o.Threads).Add("plans", plans)
                 .Add("plan_ms_median", median).Add("plan_ms_p99", p99).Add("control_period_ms", period)
-                .Add("fits_period_p99", p99 <= period).Add("alloc_bytes_per_plan", allocated / plans);
+                .Add("fits_period_p99", p99 <= period).Add("alloc_bytes_per_plan", allocated / plans)
+                // Where the time goes: model calls per plan and their mean time per plan (the rest is the search itself).
+                .Add("plan_ms_mean", mean)
+                .Add("expand_calls_per_plan", (double)(planner.Steps.ExpandCalls - expandCalls) / plans)
+                .Add("leaf_calls_per_plan", (double)(planner.Steps.ValueCalls - valueCalls) / plans)
+                .Add("expand_ms_per_plan", perPlanMs(planner.Steps.ExpandTicks - expandTicks))
+                .Add("leaf_ms_per_plan", perPlanMs(planner.Steps.ValueTicks - valueTicks));
         }
         finally
         {

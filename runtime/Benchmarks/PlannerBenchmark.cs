@@ -24,16 +24,27 @@ public sealed record PlannerBenchOptions
     /// <summary>Layout of the fused rollout graph's horizon.</summary>
     public EnsembleRolloutGraph.Form Form { get; init; } = EnsembleRolloutGraph.Form.Unrolled;
     /// <summary>Layout of the members' dense layers in the fused rollout graph.</summary>
-    public EnsembleForward.Layout Layout { get; init; } = EnsembleForward.Layout.PerMember;
+    /// <summary>Null = the deployed default (per-member for MPC, <see cref="Planning.Mcts.MctsFusedLeaves.DefaultLayout"/> for MCTS's leaves).</summary>
+    public EnsembleForward.Layout? Layout { get; init; }
     /// <summary>Let ONNX Runtime's worker threads spin between operators of the rollout graph.</summary>
     public bool Spin { get; init; }
     /// <summary>Split the candidates across the threads (see <see cref="WorldModelOptions.ShardRollout"/>).</summary>
     public bool Shard { get; init; } = true;
     /// <summary>mcts configs: plan over this learned ONNX step graph (e.g. a PETS iteration's model) instead of the random ensemble; null = random.</summary>
     public string? ModelPath { get; init; }
+    /// <summary>mcts configs: simulations, rollouts per leaf and rollout horizon instead of the config's (null = the config's).</summary>
+    public int? Search { get; init; }
+    public int? Rollouts { get; init; }
+    public int? Horizon { get; init; }
+    /// <summary>mcts configs: a Gumbel round's leaves in one model call each (<see cref="Planning.Mcts.MctsOptions.BatchRounds"/>).</summary>
+    public bool BatchRounds { get; init; } = true;
+    /// <summary>mcts configs: <see cref="WorldModelOptions.MinShardCandidates"/> of the leaf graph (null = what MCTS deploys).</summary>
+    public int? MinShardCandidates { get; init; }
 
     public PlannerBenchOptions Validate()
     {
+        if ((Search ?? Rollouts ?? Horizon) is not null && !Config.StartsWith("mcts", StringComparison.Ordinal))
+            throw new ArgumentException($"planner bench: --search, --rollouts and --horizon are for the mcts configs only, got config '{Config}'");
         if (Config is not ("pets-full" or "pets-rt" or "tdmpc2-rt" or "tdmpc2-size1" or "mcts-cartpole" or "mcts-cartpole-rt"))
             throw new ArgumentException($"planner bench: config must be pets-full, pets-rt, tdmpc2-rt, tdmpc2-size1, mcts-cartpole or mcts-cartpole-rt, got '{Config}'");
         if (Threads is < 1 or > 256) throw new ArgumentException($"planner bench: threads must be in [1, 256], got {Threads}");
@@ -95,7 +106,7 @@ public static class PlannerBenchmark
             if (o.Fused)
             {
                 var cost = RolloutCosts.For(settings, env.Cost)!;
-                rollout = OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, popts.Horizon, cost, form: o.Form, layout: o.Layout).Serialize(), "rollout(bench)", wopts, logger, o.Spin);
+                rollout = OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, popts.Horizon, cost, form: o.Form, layout: o.Layout ?? EnsembleForward.Layout.PerMember).Serialize(), "rollout(bench)", wopts, logger, o.Spin);
                 planner.UseFusedRollout(rollout);
             }
             using (rollout)
@@ -123,7 +134,7 @@ public static class PlannerBenchmark
                     .Add("bench", "planner").Add("config", o.Config).Add("planner", popts is CemOptions ? "cem" : "mppi")
                     .Add("candidates", popts.MaxBatch).Add("horizon", popts.Horizon).Add("iterations", iterations)
                     .Add("members", Members).Add("mlp", "4-200-200-200-6 silu")
-                    .Add("provider", model.Provider).Add("threads", o.Threads).Add("fused", o.Fused).Add("form", o.Fused ? o.Form.ToString().ToLowerInvariant() : "step").Add("layout", o.Layout.ToString().ToLowerInvariant()).Add("spin", o.Spin).Add("shards", rollout?.Shards ?? 0).Add("plans", plans)
+                    .Add("provider", model.Provider).Add("threads", o.Threads).Add("fused", o.Fused).Add("form", o.Fused ? o.Form.ToString().ToLowerInvariant() : "step").Add("layout", (o.Layout ?? EnsembleForward.Layout.PerMember).ToString().ToLowerInvariant()).Add("spin", o.Spin).Add("shards", rollout?.Shards ?? 0).Add("plans", plans)
                     .Add("plan_ms_median", median).Add("plan_ms_p99", Samples.Percentile(ms, 0.99))
                     .Add("model_evals_per_s", evals / (median / 1e3)).Add("gflop_per_plan", flops / 1e9)
                     .Add("gflops_per_s", flops / (median * 1e6)).Add("alloc_bytes_per_plan", allocated / plans);

@@ -85,12 +85,17 @@ public static class BenchCommand
         var form = new Option<string>("--form") { Description = "Fused rollout layout: unrolled (default) or loop (ONNX Loop over the horizon).", DefaultValueFactory = _ => "unrolled" };
         form.AcceptOnlyFromAmong("unrolled", "loop");
         var shard = new Option<bool>("--shard") { Description = "Split the candidates across the threads, each running the rollout single-threaded (default), instead of one run on ONNX Runtime's intra-op pool.", DefaultValueFactory = _ => true };
-        var layout = new Option<string>("--layout") { Description = "Members' dense layers in the rollout graph: per-member (2-D Gemm per member, default) or batched (one batched MatMul).", DefaultValueFactory = _ => "per-member" };
+        var layout = new Option<string?>("--layout") { Description = "Members' dense layers in the rollout graph: per-member (2-D Gemm per member) or batched (one batched MatMul); default: what the planner deploys." };
         layout.AcceptOnlyFromAmong("per-member", "batched");
         var spin = new Option<bool>("--spin") { Description = "Let ONNX Runtime's workers spin between the rollout graph's operators." };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, sampling and the pendulum.", DefaultValueFactory = _ => 0 };
         var model = new Option<string?>("--model") { Description = "mcts configs: plan over this learned cartpole ONNX model (e.g. a PETS iteration's models/iter-NN.onnx) instead of the random ensemble." };
-        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, layout, shard, spin, plans, seed, model }) cmd.Options.Add(o);
+        var search = new Option<int?>("--search") { Description = "mcts configs: simulations per plan instead of the config's." };
+        var rollouts = new Option<int?>("--rollouts") { Description = "mcts configs: random rollouts per leaf instead of the config's." };
+        var horizon = new Option<int?>("--horizon") { Description = "mcts configs: leaf rollout horizon instead of the config's." };
+        var batchRounds = new Option<bool>("--batch-rounds") { Description = "mcts configs: each Gumbel round's leaves in one model call (default) or one simulation at a time.", DefaultValueFactory = _ => true };
+        var minShard = new Option<int?>("--min-shard") { Description = "mcts configs: fewest candidates per shard of a leaf call (fewer run as one slice); default: what MCTS deploys." };
+        foreach (Option o in new Option[] { json, threads, config, provider, fused, form, layout, shard, spin, plans, seed, model, search, rollouts, horizon, batchRounds, minShard }) cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
             var o = Validated(() => new PlannerBenchOptions
@@ -98,7 +103,13 @@ public static class BenchCommand
                 Config = r.GetValue(config)!, Threads = r.GetValue(threads), Fused = r.GetValue(fused), Plans = r.GetValue(plans), Seed = r.GetValue(seed), Spin = r.GetValue(spin),
                 Form = r.GetValue(form) == "loop" ? Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Loop : Core.Onnx.Ensemble.EnsembleRolloutGraph.Form.Unrolled,
                 Shard = r.GetValue(shard), ModelPath = r.GetValue(model),
-                Layout = r.GetValue(layout) == "batched" ? Core.Onnx.Ensemble.EnsembleForward.Layout.Batched : Core.Onnx.Ensemble.EnsembleForward.Layout.PerMember,
+                Search = r.GetValue(search), Rollouts = r.GetValue(rollouts), Horizon = r.GetValue(horizon), BatchRounds = r.GetValue(batchRounds), MinShardCandidates = r.GetValue(minShard),
+                Layout = r.GetValue(layout) switch
+                {
+                    "batched" => Core.Onnx.Ensemble.EnsembleForward.Layout.Batched,
+                    "per-member" => Core.Onnx.Ensemble.EnsembleForward.Layout.PerMember,
+                    _ => null,
+                },
                 Provider = r.GetValue(provider) switch { "cuda" => ProviderPreference.Cuda, "auto" => ProviderPreference.Auto, _ => ProviderPreference.Cpu },
             }.Validate());
             using var logs = LoggerFactory.Create(b => b

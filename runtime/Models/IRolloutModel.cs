@@ -22,6 +22,16 @@ public interface IRolloutModel
     /// </summary>
     void Score(ReadOnlySpan<float> obs0, ReadOnlySpan<float> sequences, int count, ReadOnlySpan<float> lastAction, Span<float> cost);
 
+    /// <summary>True when each candidate can start from its own state (<see cref="ScoreFrom"/>; tree search's batched leaves).</summary>
+    bool PerCandidateStart => false;
+
+    /// <summary>
+    /// Hot path, allocation-free after the first call for a given <paramref name="count"/>. As <see cref="Score"/>, but
+    /// candidate i starts from <paramref name="starts"/>[i] [count, obs_dim] after <paramref name="lastActions"/>[i] [count, act_dim].
+    /// </summary>
+    void ScoreFrom(ReadOnlySpan<float> starts, ReadOnlySpan<float> sequences, int count, ReadOnlySpan<float> lastActions, Span<float> cost) =>
+        throw new NotSupportedException("rollout model: one start state for all candidates");
+
     /// <summary>Real-time. D summed over the horizon per candidate, from the last <see cref="Score"/>.</summary>
     ReadOnlySpan<float> Disagreement(int count);
 }

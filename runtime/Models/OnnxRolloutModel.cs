@@ -16,6 +16,10 @@ namespace Robotics.Runtime.Models;
 /// thread per other slice runs its own, all on one session with single-threaded kernels. Candidates are
 /// independent, so the costs are the same as one run over all of them.
 /// </para>
+/// <para>
+/// A graph built with per-candidate starts (obs0 [P, obs_dim], last_action [P, act_dim]: <see cref="PerCandidateStart"/>)
+/// is scored with <see cref="ScoreFrom"/>, each candidate from its own state; <see cref="Score"/> then repeats the one state.
+/// </para>
 /// </summary>
 public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
 {
@@ -26,18 +30,22 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     private readonly ShardWorker[] _workers;
     private readonly bool _rebindInputs;
     private readonly TimeSpan _workerTimeout;
+    private readonly int _minShard;
 
     private OnnxRolloutModel(InferenceSession session, int obsDim, int actDim, int horizon, int maxBatch, string cost, string provider, int shards,
-                             TimeSpan workerTimeout)
+                             TimeSpan workerTimeout, bool perCandidateStart, int minShard)
     {
+        _minShard = minShard;
+        PerCandidateStart = perCandidateStart;
         _session = session;
         _workerTimeout = workerTimeout;
         ObsDim = obsDim; ActDim = actDim; Horizon = horizon; MaxBatch = maxBatch;
         CostDescription = cost; Provider = provider; Shards = shards;
         _rebindInputs = provider != "cpu";
-        _obs0 = new float[obsDim];
+        int starts = perCandidateStart ? maxBatch : 1;
+        _obs0 = new float[starts * obsDim];
         _actions = new float[maxBatch * horizon * actDim];
-        _lastAction = new float[actDim];
+        _lastAction = new float[starts * actDim];
         _cost = new float[maxBatch];
         _disagreement = new float[maxBatch];
         _bindings = new Binding?[maxBatch + 1][];
@@ -54,6 +62,8 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     public string Provider { get; }
     /// <summary>How many candidate slices run concurrently (1 = one run over all candidates).</summary>
     public int Shards { get; }
+    /// <summary>True when the graph takes one start state and last action per candidate (see <see cref="ScoreFrom"/>).</summary>
+    public bool PerCandidateStart { get; }
 
     /// <summary>Not real-time. A rollout model from serialized ONNX bytes (e.g. built at load time by core's builder).</summary>
     public static OnnxRolloutModel Create(byte[] onnx, string name, WorldModelOptions? options = null, ILogger? logger = null,
@@ -70,7 +80,10 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
             if (!meta.TryGetValue(EnsembleGraphNames.HorizonKey, out string? h) || !int.TryParse(h, out int horizon) || horizon < 1)
                 throw new InvalidDataException($"rollout model '{name}' has no valid '{EnsembleGraphNames.HorizonKey}' metadata");
             meta.TryGetValue(EnsembleGraphNames.CostKey, out string? cost);
-            int obsDim = LastDim(session.InputMetadata, EnsembleGraphNames.Obs0, name);
+            int[] start = Dims(session.InputMetadata, EnsembleGraphNames.Obs0, name);
+            bool perCandidate = start.Length == 2;
+            int obsDim = perCandidate ? start[1] : LastDim(session.InputMetadata, EnsembleGraphNames.Obs0, name);
+            if (obsDim < 1) throw new InvalidDataException($"rollout model '{name}': '{EnsembleGraphNames.Obs0}' needs a fixed observation size");
             int[] act = Dims(session.InputMetadata, EnsembleGraphNames.Actions, name);
             if (act.Length != 3 || act[1] != horizon || act[2] < 1)
                 throw new InvalidDataException($"rollout model '{name}': input '{EnsembleGraphNames.Actions}' must be [P, {horizon}, act_dim]");
@@ -81,7 +94,7 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
             int shards = shard && provider == "cpu" ? Math.Min(options.IntraOpThreads, options.MaxBatch) : 1;
             logger.LogInformation("rollout model: {Name} (horizon {Horizon}, cost {Cost}, provider {Provider}, {Shards})", name, horizon, cost ?? "?", provider,
                 shards > 1 ? $"{shards} candidate shards x 1 thread" : $"{options.IntraOpThreads} intra-op threads");
-            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider, shards, options.WorkerTimeout);
+            return new OnnxRolloutModel(session, obsDim, act[2], horizon, options.MaxBatch, cost ?? "", provider, shards, options.WorkerTimeout, perCandidate, options.MinShardCandidates);
         }
         catch
         {
@@ -108,12 +121,39 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     /// </summary>
     public void Score(ReadOnlySpan<float> obs0, ReadOnlySpan<float> sequences, int count, ReadOnlySpan<float> lastAction, Span<float> cost)
     {
+        Prepare(count);
+        int starts = PerCandidateStart ? count : 1;
+        for (int i = 0; i < starts; i++)
+        {
+            obs0[..ObsDim].CopyTo(_obs0.AsSpan(i * ObsDim, ObsDim));
+            lastAction[..ActDim].CopyTo(_lastAction.AsSpan(i * ActDim, ActDim));
+        }
+        Run(sequences, count, cost);
+    }
+
+    /// <summary>
+    /// Hot path, as <see cref="Score"/>, but candidate i starts from <paramref name="starts"/>[i] [count, obs_dim] with
+    /// <paramref name="lastActions"/>[i] [count, act_dim] as its previous action. Needs <see cref="PerCandidateStart"/>.
+    /// </summary>
+    public void ScoreFrom(ReadOnlySpan<float> starts, ReadOnlySpan<float> sequences, int count, ReadOnlySpan<float> lastActions, Span<float> cost)
+    {
+        if (!PerCandidateStart) ThrowSingleStart();
+        Prepare(count);
+        starts[..(count * ObsDim)].CopyTo(_obs0);
+        lastActions[..(count * ActDim)].CopyTo(_lastAction);
+        Run(sequences, count, cost);
+    }
+
+    private void Prepare(int count)
+    {
         if ((uint)(count - 1) >= (uint)MaxBatch) ThrowCount(count);
         foreach (var w in _workers)
             if (!w.Idle) ThrowBusy(); // before touching the buffers a terminated run may still read
+    }
+
+    private void Run(ReadOnlySpan<float> sequences, int count, Span<float> cost)
+    {
         int len = count * Horizon * ActDim;
-        obs0[..ObsDim].CopyTo(_obs0);
-        lastAction[..ActDim].CopyTo(_lastAction);
         sequences[..len].CopyTo(_actions);
         Binding?[] slices = _bindings[count] ?? Bind(count);
         // On CUDA, ORT copies CPU-bound inputs to the device when they are bound, not when run: bind again so
@@ -153,7 +193,7 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     /// <summary>Not real-time: the first call for a count binds its slices.</summary>
     private Binding?[] Bind(int count)
     {
-        int shards = Math.Min(Shards, count);
+        int shards = Math.Max(1, Math.Min(Shards, count / _minShard));
         var slices = new Binding?[shards];
         for (int k = 0; k < shards; k++)
         {
@@ -168,6 +208,9 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
     {
         set { foreach (var w in _workers) w.BeforeRun = value; }
     }
+
+    private static void ThrowSingleStart() =>
+        throw new InvalidOperationException("rollout model: this graph takes one start state for all candidates (built without per-candidate starts)");
 
     private static void ThrowBusy() =>
         throw new InvalidOperationException("rollout model: a shard worker is still winding down a timed-out run");
@@ -196,9 +239,13 @@ public sealed class OnnxRolloutModel : IRolloutModel, IDisposable
             int step = m.Horizon * m.ActDim;
             _values =
             [
-                OrtValue.CreateTensorValueFromMemory(mem, m._obs0.AsMemory(), [m.ObsDim]),
+                m.PerCandidateStart
+                    ? OrtValue.CreateTensorValueFromMemory(mem, m._obs0.AsMemory(offset * m.ObsDim, n * m.ObsDim), [n, m.ObsDim])
+                    : OrtValue.CreateTensorValueFromMemory(mem, m._obs0.AsMemory(), [m.ObsDim]),
                 OrtValue.CreateTensorValueFromMemory(mem, m._actions.AsMemory(offset * step, n * step), [n, m.Horizon, m.ActDim]),
-                OrtValue.CreateTensorValueFromMemory(mem, m._lastAction.AsMemory(), [m.ActDim]),
+                m.PerCandidateStart
+                    ? OrtValue.CreateTensorValueFromMemory(mem, m._lastAction.AsMemory(offset * m.ActDim, n * m.ActDim), [n, m.ActDim])
+                    : OrtValue.CreateTensorValueFromMemory(mem, m._lastAction.AsMemory(), [m.ActDim]),
                 OrtValue.CreateTensorValueFromMemory(mem, m._cost.AsMemory(offset, n), [n]),
                 OrtValue.CreateTensorValueFromMemory(mem, m._disagreement.AsMemory(offset, n), [n]),
             ];

@@ -20,11 +20,12 @@ public static class RolloutModelFactory
     /// <summary>
     /// Not real-time. The fused rollout model, or null with an information log line saying why not. Tree search's leaf
     /// values pass a discount (step t's cost weighted by discount^t) and the task's termination (costs stop at the first
-    /// predicted terminal state); MPC keeps 1 and null.
+    /// predicted terminal state) and ask for per-candidate start states (several leaves in one call); MPC keeps 1, null and one start.
     /// </summary>
     public static OnnxRolloutModel? TryCreate(string stepModelPath, ModelCard card, int horizon, CostSettings settings,
                                               IAnalyticCost? analytic, WorldModelOptions options, ILogger logger,
-                                              float discount = 1f, IGraphTermination? termination = null)
+                                              float discount = 1f, IGraphTermination? termination = null, bool perCandidateStart = false,
+                                              EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember)
     {
         RolloutCostOptions? cost = RolloutCosts.For(settings, analytic);
         if (cost is null) return Skip(logger, $"env '{card.EnvId}' has no ONNX form of its analytic cost");
@@ -36,7 +37,7 @@ public static class RolloutModelFactory
         if (p is null) return Skip(logger, reason);
         if (cost.Analytic is null && !p.PredictsReward) return Skip(logger, "the model predicts no reward and no analytic cost is in use");
         if (!SameOutputs(bytes, EnsembleStepGraph.Build(p).Serialize(), obsDim, actDim, out reason)) return Skip(logger, reason);
-        return OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, horizon, cost).Serialize(), $"{stepModelPath} (fused rollout, built at load)", options, logger);
+        return OnnxRolloutModel.Create(EnsembleRolloutGraph.Build(p, horizon, cost, layout: layout, perCandidateStart: perCandidateStart).Serialize(), $"{stepModelPath} (fused rollout, built at load)", options, logger);
     }
 
     private static OnnxRolloutModel? Skip(ILogger logger, string why)

@@ -28,6 +28,12 @@ public sealed record WorldModelOptions
     /// </summary>
     public bool ShardRollout { get; init; } = true;
     /// <summary>
+    /// Fewest candidates a shard gets: a call with fewer than 2 x this many runs as one slice on the caller's thread. The
+    /// fused graph's time at a few candidates is its operators' overhead, which slicing does not divide, while each hand-off
+    /// to a worker costs a wake-up (tree search's leaf calls are 8-16 candidates). 1 = always split across the threads.
+    /// </summary>
+    public int MinShardCandidates { get; init; } = 1;
+    /// <summary>
     /// How long a fused rollout waits for its shard workers' slices before it gives up on the plan: the
     /// stuck run is terminated (ONNX Runtime's RunOptions.Terminate) and Score throws a TimeoutException, so the
     /// loop falls back to a safe command instead of waiting forever. A plan normally takes tens of ms.
@@ -40,6 +46,8 @@ public sealed record WorldModelOptions
             throw new ArgumentException($"world model: max batch must be in [1, 1048576], got {MaxBatch}");
         if (IntraOpThreads < 1 || IntraOpThreads > 256)
             throw new ArgumentException($"world model: intra-op threads must be in [1, 256], got {IntraOpThreads}");
+        if (MinShardCandidates < 1)
+            throw new ArgumentException($"world model: min shard candidates must be >= 1, got {MinShardCandidates}");
         if (WorkerTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"world model: worker timeout must be positive, got {WorkerTimeout}");
         return this;

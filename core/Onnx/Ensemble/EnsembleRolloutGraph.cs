@@ -11,6 +11,9 @@ namespace Robotics.Core.Onnx.Ensemble;
 /// unrolled graph as one flat plan, without a Loop's per-iteration subgraph dispatch. P stays dynamic.
 /// Members' layers default to <see cref="EnsembleForward.Layout.PerMember"/> (2-D Gemms with the bias fused),
 /// measured faster than one batched MatMul per layer for PETS sizes on CPU.
+/// With <c>perCandidateStart</c> (tree search's batched leaves) obs0 is [P, obs_dim] and last_action [P, act_dim]:
+/// each candidate starts from its own state, so the leaves of several tree nodes share one call (the graph's cost is
+/// mostly its hundreds of operators, nearly independent of P at these sizes).
 /// </summary>
 public static class EnsembleRolloutGraph
 {
@@ -25,7 +28,7 @@ public static class EnsembleRolloutGraph
 
     public static OnnxModel Build(EnsembleParameters p, int horizon, RolloutCostOptions cost,
                                   IReadOnlyDictionary<string, string>? metadata = null, string producerVersion = "", Form form = Form.Unrolled,
-                                  EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember)
+                                  EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember, bool perCandidateStart = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         cost.Validate();
@@ -33,14 +36,15 @@ public static class EnsembleRolloutGraph
             throw new ArgumentException("rollout graph: the ensemble predicts no reward, so an analytic cost is needed");
 
         var g = new OnnxGraphBuilder("ensemble_rollout");
-        OnnxValue obs0 = g.Input(EnsembleGraphNames.Obs0, [p.ObsDim]);
+        if (perCandidateStart && form != Form.Unrolled) throw new ArgumentException("rollout graph: per-candidate starts are built only in the unrolled form");
+        OnnxValue obs0 = perCandidateStart ? g.Input(EnsembleGraphNames.Obs0, ["P", p.ObsDim]) : g.Input(EnsembleGraphNames.Obs0, [p.ObsDim]);
         OnnxValue actions = g.Input(EnsembleGraphNames.Actions, ["P", horizon, p.ActDim]);
-        OnnxValue lastAction = g.Input(EnsembleGraphNames.LastAction, [p.ActDim]);
+        OnnxValue lastAction = perCandidateStart ? g.Input(EnsembleGraphNames.LastAction, ["P", p.ActDim]) : g.Input(EnsembleGraphNames.LastAction, [p.ActDim]);
         var forward = new EnsembleForward(g, p, layout);
 
         OnnxValue rows = g.Slice(g.Shape(actions), [0], [1], [0]);
-        OnnxValue obs = g.Expand(g.Unsqueeze(obs0, 0), g.Concat(0, rows, g.ConstInt64(p.ObsDim)));
-        OnnxValue prev = g.Unsqueeze(lastAction, 0);
+        OnnxValue obs = perCandidateStart ? obs0 : g.Expand(g.Unsqueeze(obs0, 0), g.Concat(0, rows, g.ConstInt64(p.ObsDim)));
+        OnnxValue prev = perCandidateStart ? lastAction : g.Unsqueeze(lastAction, 0);
         OnnxValue lambda = cost.UncertaintyLambda > 0 ? g.Const(cost.UncertaintyLambda) : OnnxValue.None;
         OnnxValue rate = cost.ActionRateWeight > 0 ? g.Const(cost.ActionRateWeight) : OnnxValue.None;
         OnnxValue total = OnnxValue.None, dSum = OnnxValue.None;

@@ -46,6 +46,37 @@ public class MctsBenchmarkTests
     }
 
     [Fact]
+    public void MctsCartpoleBench_TakesBudgetOverrides_AndCountsFewerModelCallsWithBatchedRounds()
+    {
+        JsonElement Run(bool batch)
+        {
+            var o = new PlannerBenchOptions { Config = "mcts-cartpole", Plans = 4, Threads = 1, Search = 8, Rollouts = 2, Horizon = 4, BatchRounds = batch };
+            return JsonDocument.Parse(PlannerBenchmark.Run(o.Validate(), NullLogger.Instance).ToString()).RootElement.Clone();
+        }
+        var one = Run(false);
+        var batched = Run(true);
+        Assert.Equal(8, batched.GetProperty("simulations").GetInt32());
+        Assert.Equal(2, batched.GetProperty("rollouts").GetInt32());
+        Assert.Equal(4, batched.GetProperty("horizon").GetInt32());
+        Assert.True(batched.GetProperty("batch_rounds").GetBoolean());
+        // Root + 8 simulations one at a time (at most 9 of each kind); root + 4 rounds of both pushes batched (at most 5).
+        // (terminal leaves take no call; the random-weight model predicts some).
+        Assert.InRange(one.GetProperty("leaf_calls_per_plan").GetDouble(), 1, 9);
+        Assert.InRange(batched.GetProperty("leaf_calls_per_plan").GetDouble(), 1, 5);
+        Assert.True(batched.GetProperty("leaf_calls_per_plan").GetDouble() < one.GetProperty("leaf_calls_per_plan").GetDouble());
+        Assert.True(batched.GetProperty("expand_calls_per_plan").GetDouble() <= 5);
+        Assert.True(batched.GetProperty("leaf_ms_per_plan").GetDouble() > 0);
+        Assert.Equal(0, batched.GetProperty("alloc_bytes_per_plan").GetInt64());
+    }
+
+    [Fact]
+    public void BenchOptions_RefuseBudgetOverrides_ForTheSequencePlanners()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new PlannerBenchOptions { Config = "pets-rt", Search = 8 }.Validate());
+        Assert.Contains("mcts configs only", e.Message);
+    }
+
+    [Fact]
     public void BenchOptions_RefuseAModel_ForTheSequencePlanners()
     {
         var e = Assert.Throws<ArgumentException>(() => new PlannerBenchOptions { Config = "pets-rt", ModelPath = "/tmp/x.onnx" }.Validate());

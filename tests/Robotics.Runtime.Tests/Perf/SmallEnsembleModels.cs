@@ -29,10 +29,12 @@ public sealed class SmallEnsembleModels : IDisposable
 
     /// <summary>With <paramref name="threads"/> > 1 and <paramref name="shard"/>, the candidates are split across threads.</summary>
     public OnnxRolloutModel Rollout(int horizon, CostSettings settings, int threads = 1, bool shard = true,
-                                    EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember) =>
+                                    EnsembleForward.Layout layout = EnsembleForward.Layout.PerMember, bool perCandidateStart = false,
+                                    float discount = 1f, int minShard = 1) =>
         OnnxRolloutModel.Create(
-            EnsembleRolloutGraph.Build(Parameters, horizon, RolloutCosts.For(settings, new PendulumCost())!, layout: layout).Serialize(),
-            "rollout(test)", Options with { IntraOpThreads = threads, ShardRollout = shard });
+            EnsembleRolloutGraph.Build(Parameters, horizon, RolloutCosts.For(settings, new PendulumCost())! with { Discount = discount }, layout: layout,
+                                       perCandidateStart: perCandidateStart).Serialize(),
+            "rollout(test)", Options with { IntraOpThreads = threads, ShardRollout = shard, MinShardCandidates = minShard });
 
     public void Dispose()
     {
