@@ -37,6 +37,8 @@ public sealed record DemoOptions
     public Robotics.Runtime.Session.GateKind Gate { get; init; } = Robotics.Runtime.Session.GateKind.Safety;
     /// <summary>Folder to record every transition into as Parquet episodes (with the gate's decision and the judged proposal); null: none.</summary>
     public string? RecordDir { get; init; }
+    /// <summary>What replaces a vetoed proposal (null: the gate's default).</summary>
+    public Robotics.Safety.VetoFallbackOptions? VetoFallback { get; init; }
     /// <summary>Plain mode: one progress line every this many steps.</summary>
     public int LogEvery { get; init; } = 20;
 

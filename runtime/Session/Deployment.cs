@@ -82,6 +82,7 @@ public sealed class Deployment : IDisposable
                 {
                     // Lock-step robots wait for us, so a slow plan does not make their state stale.
                     Staleness = o.Realtime ? null : new StalenessOptions(TimeSpan.FromSeconds(30)),
+                    Fallback = o.VetoFallback ?? new VetoFallbackOptions(),
                 };
                 predictor = files.PredictorFactory.CreateSafetyPredictor(new SafetyPredictorRequest
                 {
