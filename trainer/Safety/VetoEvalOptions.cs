@@ -34,6 +34,8 @@ public sealed record VetoEvalOptions
     public int ActionsPerState { get; init; } = 2;
     /// <summary>OOD velocities start this fraction of the observation bound beyond the training range.</summary>
     public double OodMargin { get; init; } = 0.1;
+    /// <summary>What the deployed gate sends in place of a vetoed proposal (null: the gate's default).</summary>
+    public Robotics.Safety.VetoFallbackOptions? VetoFallback { get; init; }
     /// <summary>The deployed controller (planner and budget; the PETS preset of the robot by default).</summary>
     public ControllerOptions Controller { get; init; } = new();
 
@@ -50,6 +52,7 @@ public sealed record VetoEvalOptions
         if (!(FalseVetoBound > 0 && FalseVetoBound < 1)) throw new ArgumentException($"--false-veto-bound must be in (0, 1), got {FalseVetoBound}");
         if (OodStates < 1 || ActionsPerState < 1) throw new ArgumentException($"--ood-states and --actions-per-state must be >= 1, got {OodStates} and {ActionsPerState}");
         if (!(OodMargin >= 0 && OodMargin < 1)) throw new ArgumentException($"--ood-margin must be in [0, 1), got {OodMargin}");
+        VetoFallback?.Validate();
         Controller.Validate();
         return this;
     }

@@ -138,7 +138,7 @@ public static class VetoEvaluation
         var options = new SessionOptions
         {
             ModelPath = model, Robot = "sim:" + robot, Episodes = 0, Realtime = false, Seed = seed, Gate = GateKind.Safety,
-            Controller = o.Controller, RecordDir = recordDir, Record = true,
+            Controller = o.Controller, RecordDir = recordDir, Record = true, VetoFallback = o.VetoFallback,
         };
         var list = new List<SessionEpisode>();
         await using var session = await RobotSession.OpenAsync(options, new SessionServices(), ct).ConfigureAwait(false);
