@@ -44,7 +44,7 @@ public sealed record UncertaintyVetoOptions(double ThresholdFactor = 1.0, double
     public void RequireCalibratedHysteresis(ISafetyPredictor predictor)
     {
         if (predictor.Calibration?.Hysteresis is not { } h || MatchesHysteresis(h)) return;
-        var c = predictor.Calibration;
+        var c = predictor.Calibration!;
         throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"safety uncertainty veto: {predictor.Description} was calibrated ({c.ThresholdMethod}, false-veto rate {c.TargetFalseVetoRate}) with hysteresis exit fraction {h.ExitFraction}, min veto ticks {h.MinVetoTicks}, but the gate runs exit fraction {ExitFraction}, min veto ticks {MinVetoTicks}; run the gate with the card's hysteresis or re-calibrate with robotics-train calibrate --exit-fraction {ExitFraction} --min-veto-ticks {MinVetoTicks}"));
     }

@@ -72,7 +72,7 @@ public class OptionsValidationTests
         Assert.Equal((0.8, 3), (options.ExitFraction, options.MinVetoTicks));
         var gate = SafetyGate.Create(PendulumSpec(), model, new SafetyGateOptions { Uncertainty = options });
         var check = Assert.IsType<UncertaintyVetoCheck>(gate.Checks.Single(c => c.Check == SafetyCheck.UncertaintyVeto));
-        Assert.Equal(0.8f, check.ExitThreshold, 6);
+        Assert.Equal(0.8, check.ExitThreshold, 5);
         // Without the veto the card's hysteresis is irrelevant.
         Assert.NotNull(SafetyGate.Create(PendulumSpec(), CalibratedUnder(0.5, 7),
                                          new SafetyGateOptions { Enabled = SafetyChecks.All & ~SafetyChecks.UncertaintyVeto }));

@@ -70,9 +70,10 @@ public static class VetoEvaluation
             Directory.CreateDirectory(dir);
 
             // 1. The deployed controller's own episodes, recorded.
-            var calib = await RunEpisodesAsync(options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed),
-                                               options.CalibrationTicks > 0 ? eps => eps.Sum(e => e.Safety.Ticks) >= options.CalibrationTicks
-                                                                            : eps => eps.Count >= options.CalibrationEpisodes,
+            Func<List<SessionEpisode>, bool> calibrated = options.CalibrationTicks > 0
+                ? eps => eps.Sum(e => e.Safety.Ticks) >= options.CalibrationTicks
+                : eps => eps.Count >= options.CalibrationEpisodes;
+            var calib = await RunEpisodesAsync(options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed), calibrated,
                                                options, calibDir, ct).ConfigureAwait(false);
             log.WriteLine($"  seed {seed}: {calib.Count} calibration episodes ({calib.Sum(e => e.Safety.Ticks)} ticks), returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
 
