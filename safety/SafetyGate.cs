@@ -10,7 +10,7 @@
 //   6. UncertaintyVeto  D(s, a) > card p99 x factor                -> veto; hysteresis: once on, the
 //                    threshold is exit fraction x that and it stays on for at least min ticks
 // A veto replaces the action with (VetoFallbackOptions, each choice counted):
-//   a. the planner candidate of lowest D that passes 4-6 (one batched Predict)         -> "vetoed"
+//   a. the planner candidate of lowest D (or, by option, the planner's first) that passes 4-6 (one batched Predict) -> "vetoed"
 //   b. else the last command that passed 5-6, re-predicted, for at most HoldTicks ticks -> "vetoed"
 //      (must pass model output and state limits; its uncertainty is waived for the hold)
 //   c. else the safe action                                                          -> "fallback"
@@ -52,6 +52,7 @@ public sealed class SafetyGate : ICommandGate
     private readonly CheckCounter[] _checks;
     private readonly int _maxCandidates;
     private readonly int _holdTicks;
+    private readonly bool _plannerOrder;
 
     // Buffers allocated once: the action being decided, the last command sent, and model batches.
     private readonly float[] _action, _lastSent, _lastPassed;
@@ -77,6 +78,7 @@ public sealed class SafetyGate : ICommandGate
         _safeAction = (float[])spec.SafeAction.Clone();
         _maxCandidates = o.MaxCandidates;
         _holdTicks = o.Fallback.HoldTicks;
+        _plannerOrder = o.Fallback.CandidateOrder == VetoCandidateOrder.PlannerOrder;
         if (o.Audit.Mode == SafetyAuditMode.Queued) _auditQueue = new SafetyEventQueue(o.Audit.QueueCapacity);
         bool on(SafetyCheck c) => o.Enabled.Includes(c);
 
@@ -350,7 +352,8 @@ public sealed class SafetyGate : ICommandGate
 
     /// <summary>
     /// Hot path. Limits each candidate like the proposal (silently), predicts them in one batch, and puts
-    /// the passing one with the lowest disagreement (earliest on ties) into <see cref="_action"/>.
+    /// the passing one with the lowest disagreement (earliest on ties), or with <see cref="VetoCandidateOrder.PlannerOrder"/>
+    /// the first passing one, into <see cref="_action"/>.
     /// </summary>
     private bool SelectCandidate(ReadOnlySpan<float> obs, ReadOnlySpan<float> candidates)
     {
@@ -369,6 +372,7 @@ public sealed class SafetyGate : ICommandGate
         for (int r = 0; r < n; r++)
         {
             if (RowVetoed(r, proposal: false, out _, out _, out _, out _, out _)) continue;
+            if (_plannerOrder) { best = r; break; }
             float d = _disRows[r];
             if (best < 0 || d < bestD) { best = r; bestD = d; }
         }

@@ -55,7 +55,11 @@ public sealed record SafetyGateOptions
             if (model.ObsDim != obsDim || model.ActDim != actDim)
                 throw new ArgumentException(
                     $"safety: model is for obs {model.ObsDim} / action {model.ActDim} dims, robot '{spec.Id}' has {obsDim} / {actDim}");
-            if (Enabled.Includes(SafetyCheck.UncertaintyVeto)) Uncertainty.ThresholdFor(model);
+            if (Enabled.Includes(SafetyCheck.UncertaintyVeto))
+            {
+                Uncertainty.ThresholdFor(model);
+                Uncertainty.RequireCalibratedHysteresis(model);
+            }
             if (model.MaxBatch < Math.Max(1, MaxCandidates))
                 throw new ArgumentException($"safety: the predictor takes {model.MaxBatch} rows per call, fewer than max candidates {MaxCandidates}");
         }

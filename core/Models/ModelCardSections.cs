@@ -36,6 +36,8 @@ public sealed record UncertaintyCalibration
     public double? TargetFalseVetoRate { get; init; }
     /// <summary>Held-out transitions the threshold was computed from.</summary>
     public long? CalibrationTransitions { get; init; }
+    /// <summary>Recorded episodes among the calibration transitions (the rest are single held-out rows); null when not recorded.</summary>
+    public int? CalibrationEpisodes { get; init; }
     /// <summary>Where they came from (e.g. "validation split of the training data", or folders and digests).</summary>
     public string? CalibrationData { get; init; }
 

@@ -35,6 +35,10 @@ public sealed record DemoOptions
     public string RobotId { get; init; } = "demo";
     /// <summary>The gate on the command path: the safety gate (default) or pass-through, to compare returns with the gate off.</summary>
     public Robotics.Runtime.Session.GateKind Gate { get; init; } = Robotics.Runtime.Session.GateKind.Safety;
+    /// <summary>Folder to record every transition into as Parquet episodes (with the gate's decision and the judged proposal); null: none.</summary>
+    public string? RecordDir { get; init; }
+    /// <summary>What replaces a vetoed proposal (null: the gate's default).</summary>
+    public Robotics.Safety.VetoFallbackOptions? VetoFallback { get; init; }
     /// <summary>Plain mode: one progress line every this many steps.</summary>
     public int LogEvery { get; init; } = 20;
 

@@ -106,7 +106,7 @@ public static class DemoRunner
     {
         var options = new SessionOptions
         {
-            ModelPath = o.ModelPath, Robot = robotUri, Episodes = o.Episodes, Realtime = realtime, Seed = o.Seed, Gate = o.Gate,
+            ModelPath = o.ModelPath, Robot = robotUri, Episodes = o.Episodes, Realtime = realtime, Seed = o.Seed, Gate = o.Gate, RecordDir = o.RecordDir, VetoFallback = o.VetoFallback,
             // The demo's robot is its own virtual pendulum behind the embedded broker, never hardware.
             AllowUngatedHardware = o.Gate == GateKind.PassThrough,
             Controller = new ControllerOptions { Planner = o.Planner, Budget = o.Budget, Seed = o.Seed },

@@ -82,6 +82,7 @@ public sealed class Deployment : IDisposable
                 {
                     // Lock-step robots wait for us, so a slow plan does not make their state stale.
                     Staleness = o.Realtime ? null : new StalenessOptions(TimeSpan.FromSeconds(30)),
+                    Fallback = o.VetoFallback ?? new VetoFallbackOptions(),
                 };
                 predictor = files.PredictorFactory.CreateSafetyPredictor(new SafetyPredictorRequest
                 {
@@ -91,6 +92,10 @@ public sealed class Deployment : IDisposable
                 if (predictor is null)
                     logger.LogWarning("safety: '{File}' (kind {Kind}) predicts no next state: state limits and the uncertainty veto are off (give --safety-model)",
                         Path.GetFileName(files.PredictorFile.Path), files.PredictorFile.Card.Kind);
+                // Default options run the veto under the hysteresis its threshold was calibrated with (card
+                // uncertainty.hysteresis); explicit options must match it (the gate refuses otherwise).
+                if (o.SafetyOptions is null && predictor?.Calibration is { } calibration)
+                    gateOptions = gateOptions with { Uncertainty = gateOptions.Uncertainty.WithCalibratedHysteresis(calibration) };
                 gate = SafetyGate.Create(spec, predictor, gateOptions, s.EStop, s.Time, logger);
             }
             else gate = new PassThroughGate();

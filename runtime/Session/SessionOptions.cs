@@ -43,8 +43,10 @@ public sealed record SessionOptions
     public GateKind Gate { get; init; } = GateKind.Safety;
     /// <summary>Lets <see cref="GateKind.PassThrough"/> command hardware (<see cref="AllowUngatedFlag"/>).</summary>
     public bool AllowUngatedHardware { get; init; }
-    /// <summary>Options of the safety gate; null: defaults (staleness relaxed when lock-step).</summary>
+    /// <summary>Options of the safety gate; null: defaults (staleness relaxed when lock-step, the card's hysteresis, <see cref="VetoFallback"/>).</summary>
     public SafetyGateOptions? SafetyOptions { get; init; }
+    /// <summary>What replaces a vetoed proposal when <see cref="SafetyOptions"/> is null (null: the gate's default).</summary>
+    public VetoFallbackOptions? VetoFallback { get; init; }
     public int MaxEpisodeSteps { get; init; } = 10_000;
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Real time: a plan slower than this is answered with the safe action (counted); null: two control periods; infinite: off.</summary>

@@ -29,6 +29,18 @@ public static class UncertaintyVetoCalibration
 {
     public const string Method = "conformal-risk-control-ticks";
 
+    /// <summary>Vetoes of minimum length the tick budget must hold for <see cref="RecommendedTicks"/>.</summary>
+    public const int RecommendedBursts = 10;
+
+    /// <summary>
+    /// Calibration ticks for a stable threshold: vetoes come in bursts of at least <c>MinVetoTicks</c>, so the budget
+    /// alpha x N holds only alpha x N / MinVetoTicks bursts; below <see cref="RecommendedBursts"/> one burst more or less
+    /// on fresh episodes moves the rate by more than a tenth of alpha and the threshold varies with the draw. Fixed before
+    /// any evaluation: ceil(10 x MinVetoTicks / alpha) (alpha 0.005, 2 ticks: 4,000).
+    /// </summary>
+    public static long RecommendedTicks(double falseVetoRate, UncertaintyVetoOptions hysteresis) =>
+        (long)Math.Ceiling(RecommendedBursts * hysteresis.MinVetoTicks / falseVetoRate - 1e-9);
+
     /// <summary>Ticks the veto acts on when <paramref name="sequences"/> are replayed at <paramref name="threshold"/> (factor 1).</summary>
     public static long VetoedTicks(IReadOnlyList<float[]> sequences, float threshold, UncertaintyVetoOptions hysteresis)
     {

@@ -35,6 +35,26 @@ public sealed record UncertaintyVetoOptions(double ThresholdFactor = 1.0, double
                 $"safety uncertainty veto: {predictor.Description} has uncertainty p99 {t}; a calibrated threshold > 0 is required");
         return (float)(t * ThresholdFactor);
     }
+
+    /// <summary>
+    /// Throws when <paramref name="predictor"/>'s card was calibrated on the tick rate under another hysteresis
+    /// (card <c>uncertainty.hysteresis</c>): the threshold meets its target false-veto rate only under the hysteresis it
+    /// was replayed with. Cards calibrated per transition (no hysteresis recorded) pass.
+    /// </summary>
+    public void RequireCalibratedHysteresis(ISafetyPredictor predictor)
+    {
+        if (predictor.Calibration?.Hysteresis is not { } h || MatchesHysteresis(h)) return;
+        var c = predictor.Calibration!;
+        throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"safety uncertainty veto: {predictor.Description} was calibrated ({c.ThresholdMethod}, false-veto rate {c.TargetFalseVetoRate}) with hysteresis exit fraction {h.ExitFraction}, min veto ticks {h.MinVetoTicks}, but the gate runs exit fraction {ExitFraction}, min veto ticks {MinVetoTicks}; run the gate with the card's hysteresis or re-calibrate with robotics-train calibrate --exit-fraction {ExitFraction} --min-veto-ticks {MinVetoTicks}"));
+    }
+
+    /// <summary>True when this hysteresis is the one <paramref name="h"/> records (exit fractions equal to 1e-9).</summary>
+    public bool MatchesHysteresis(VetoHysteresis h) => Math.Abs(h.ExitFraction - ExitFraction) <= 1e-9 && h.MinVetoTicks == MinVetoTicks;
+
+    /// <summary>These options with the hysteresis <paramref name="calibration"/> was calibrated under (unchanged when it records none).</summary>
+    public UncertaintyVetoOptions WithCalibratedHysteresis(UncertaintyCalibration? calibration) =>
+        calibration?.Hysteresis is { } h ? this with { ExitFraction = h.ExitFraction, MinVetoTicks = h.MinVetoTicks } : this;
 }
 
 /// <summary>

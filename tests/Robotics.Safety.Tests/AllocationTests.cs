@@ -14,7 +14,9 @@ public class AllocationTests
     [InlineData(true, SafetyAuditMode.Inline)]
     [InlineData(false, SafetyAuditMode.Inline)]
     [InlineData(true, SafetyAuditMode.Queued)]
-    public void Apply_AllocatesNothing_AfterWarmUp_AcrossEveryDecision(bool loggerEnabled, SafetyAuditMode audit)
+    [InlineData(true, SafetyAuditMode.Inline, VetoCandidateOrder.PlannerOrder)]
+    public void Apply_AllocatesNothing_AfterWarmUp_AcrossEveryDecision(bool loggerEnabled, SafetyAuditMode audit,
+                                                                        VetoCandidateOrder order = VetoCandidateOrder.LowestUncertainty)
     {
         var counting = new CountingLogger();
         ILogger logger = loggerEnabled ? counting : NullLogger.Instance;
@@ -27,7 +29,7 @@ public class AllocationTests
             RateLimit = new RateLimitOptions([0.8f]),
             StateLimits = new StateLimitsOptions([-1f, -1f, -6f], [1f, 1f, 6f]),
             Audit = new SafetyAuditOptions(audit, QueueCapacity: 256),
-            Fallback = new VetoFallbackOptions(HoldTicks: 1),
+            Fallback = new VetoFallbackOptions(HoldTicks: 1, CandidateOrder: order),
         }, estop, time, logger);
         var state = new StateBuffer(3);
         var command = new CommandBuffer(1);

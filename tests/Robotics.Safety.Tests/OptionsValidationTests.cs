@@ -37,6 +37,47 @@ public class OptionsValidationTests
     public void Create_Rejects_BadHysteresis(double exitFraction, int minTicks, string named) =>
         Assert.Contains(named, Error(new() { Uncertainty = new UncertaintyVetoOptions(1, exitFraction, minTicks) }));
 
+    private static FakeEnsembleModel CalibratedUnder(double exitFraction, int minTicks)
+    {
+        var card = FakeEnsembleModel.CardFor(3, 1, 1.0);
+        return new FakeEnsembleModel(3, 1, 1.0, static (o, a, next) => { o.CopyTo(next); return MathF.Abs(a[0]); })
+        {
+            Card = card with
+            {
+                Uncertainty = card.Uncertainty! with
+                {
+                    Threshold = 1.0, ThresholdMethod = UncertaintyVetoCalibration.Method, TargetFalseVetoRate = 0.005,
+                    Hysteresis = new Core.Models.VetoHysteresis(exitFraction, minTicks),
+                },
+            },
+        };
+    }
+
+    [Theory]
+    [InlineData(0.8, 2, "exit fraction 0.8")]
+    [InlineData(0.9, 3, "min veto ticks 3")]
+    public void Create_Rejects_HysteresisOtherThanTheCardWasCalibratedUnder(double cardExit, int cardTicks, string named)
+    {
+        string message = Error(new(), CalibratedUnder(cardExit, cardTicks));   // the gate's default: exit 0.9, 2 ticks
+        Assert.Contains("calibrated", message);
+        Assert.Contains(named, message);
+        Assert.Contains("robotics-train calibrate", message);
+    }
+
+    [Fact]
+    public void Create_Accepts_TheHysteresisTheCardWasCalibratedUnder_AndAdoptsIt()
+    {
+        var model = CalibratedUnder(0.8, 3);
+        var options = new UncertaintyVetoOptions().WithCalibratedHysteresis(model.Calibration);
+        Assert.Equal((0.8, 3), (options.ExitFraction, options.MinVetoTicks));
+        var gate = SafetyGate.Create(PendulumSpec(), model, new SafetyGateOptions { Uncertainty = options });
+        var check = Assert.IsType<UncertaintyVetoCheck>(gate.Checks.Single(c => c.Check == SafetyCheck.UncertaintyVeto));
+        Assert.Equal(0.8, check.ExitThreshold, 5);
+        // Without the veto the card's hysteresis is irrelevant.
+        Assert.NotNull(SafetyGate.Create(PendulumSpec(), CalibratedUnder(0.5, 7),
+                                         new SafetyGateOptions { Enabled = SafetyChecks.All & ~SafetyChecks.UncertaintyVeto }));
+    }
+
     [Fact]
     public void Create_Rejects_NegativeHoldTicks() =>
         Assert.Contains("hold ticks", Error(new() { Fallback = new VetoFallbackOptions(-1) }));

@@ -103,4 +103,11 @@ public class UncertaintyVetoCalibrationTests
         h.Gate.SendSafeAction(h.State, [0f], h.Command);
         Assert.Equal([0f], h.Command.Proposed);
     }
+
+    [Theory]
+    [InlineData(0.005, 2, 4000)]
+    [InlineData(0.01, 2, 2000)]
+    [InlineData(0.01, 1, 1000)]
+    public void RecommendedTicks_HoldTenMinimumLengthVetoesAtTheTargetRate(double rate, int minTicks, long expected) =>
+        Assert.Equal(expected, UncertaintyVetoCalibration.RecommendedTicks(rate, new UncertaintyVetoOptions(MinVetoTicks: minTicks)));
 }

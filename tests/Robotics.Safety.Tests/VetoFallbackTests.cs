@@ -27,6 +27,19 @@ public class VetoFallbackTests
     }
 
     [Fact]
+    public void Veto_InPlannerOrder_SendsThePlannersFirstPassingCandidate()
+    {
+        var h = new GateHarness(new SafetyGateOptions
+        {
+            Uncertainty = NoHysteresis, Fallback = new VetoFallbackOptions(CandidateOrder: VetoCandidateOrder.PlannerOrder),
+        }, FakeEnsembleModel.ActionMagnitude(3, 1, p99: 1.0));
+        var sent = h.Tick(Obs(), [1.5f], candidates: [1.2f, 0.9f, -0.4f]);   // 1.2 is vetoed; 0.9 is the planner's best that passes
+        Assert.Equal([0.9f], sent.Action);
+        Assert.Equal(SafetyDecision.Vetoed, sent.Safety);
+        Assert.Equal(1, h.Gate.Snapshot()[VetoChoice.Candidate]);
+    }
+
+    [Fact]
     public void Veto_HoldsLastPassedCommand_WhenNoCandidatePasses()
     {
         var h = Harness(FakeEnsembleModel.ActionMagnitude(3, 1, p99: 1.0));

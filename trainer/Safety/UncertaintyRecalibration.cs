@@ -114,7 +114,7 @@ public static class UncertaintyRecalibration
                             (options.TrainingDataDir is null ? "" : $"; held-out rows of the training data {options.TrainingDataDir}: {heldOut.Count} transitions");
             var after = ConformalThreshold.Calibrate(all, options.FalseVetoRate, source,
                                                      file.Card.Uncertainty?.Method ?? UncertaintyCalibration.EnsembleDisagreement)
-                        with { TrainingSplit = file.Card.Uncertainty?.TrainingSplit };
+                        with { TrainingSplit = file.Card.Uncertainty?.TrainingSplit, CalibrationEpisodes = episodes.Count };
             TickCalibration? ticks = null;
             if (!options.PerTransition)
             {

@@ -17,6 +17,11 @@ public sealed record VetoEvalOptions
     public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
     /// <summary>Controller episodes per seed recorded for calibration.</summary>
     public int CalibrationEpisodes { get; init; } = 4;
+    /// <summary>
+    /// When > 0: calibration runs whole controller episodes until they hold at least this many ticks (replaces
+    /// <see cref="CalibrationEpisodes"/>; short-episode robots then calibrate on as many ticks as long-episode ones).
+    /// </summary>
+    public int CalibrationTicks { get; init; }
     /// <summary>Controller episodes per seed, on other start states, on which false vetoes are counted.</summary>
     public int EvalEpisodes { get; init; } = 5;
     public double FalseVetoRate { get; init; } = ConformalThreshold.DefaultFalseVetoRate;
@@ -29,6 +34,8 @@ public sealed record VetoEvalOptions
     public int ActionsPerState { get; init; } = 2;
     /// <summary>OOD velocities start this fraction of the observation bound beyond the training range.</summary>
     public double OodMargin { get; init; } = 0.1;
+    /// <summary>What the deployed gate sends in place of a vetoed proposal (null: the gate's default).</summary>
+    public Robotics.Safety.VetoFallbackOptions? VetoFallback { get; init; }
     /// <summary>The deployed controller (planner and budget; the PETS preset of the robot by default).</summary>
     public ControllerOptions Controller { get; init; } = new();
 
@@ -40,10 +47,12 @@ public sealed record VetoEvalOptions
         if (Seeds is not { Count: > 0 } || Seeds.Distinct().Count() != Seeds.Count) throw new ArgumentException("--seeds: give one or more distinct seeds");
         if (Seeds.Any(s => s is < 0 or > 999)) throw new ArgumentException("--seeds must be in [0, 999]");
         if (CalibrationEpisodes < 1 || EvalEpisodes < 1) throw new ArgumentException($"--calibration-episodes and --eval-episodes must be >= 1, got {CalibrationEpisodes} and {EvalEpisodes}");
+        if (CalibrationTicks is < 0 or > 1_000_000) throw new ArgumentException($"--calibration-ticks must be in [0, 1000000], got {CalibrationTicks}");
         if (!(FalseVetoRate > 0 && FalseVetoRate < 1)) throw new ArgumentException($"--false-veto-rate must be in (0, 1), got {FalseVetoRate}");
         if (!(FalseVetoBound > 0 && FalseVetoBound < 1)) throw new ArgumentException($"--false-veto-bound must be in (0, 1), got {FalseVetoBound}");
         if (OodStates < 1 || ActionsPerState < 1) throw new ArgumentException($"--ood-states and --actions-per-state must be >= 1, got {OodStates} and {ActionsPerState}");
         if (!(OodMargin >= 0 && OodMargin < 1)) throw new ArgumentException($"--ood-margin must be in [0, 1), got {OodMargin}");
+        VetoFallback?.Validate();
         Controller.Validate();
         return this;
     }

@@ -70,9 +70,12 @@ public static class VetoEvaluation
             Directory.CreateDirectory(dir);
 
             // 1. The deployed controller's own episodes, recorded.
-            var calib = await RunEpisodesAsync(options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed), options.CalibrationEpisodes,
+            Func<List<SessionEpisode>, bool> calibrated = options.CalibrationTicks > 0
+                ? eps => eps.Sum(e => e.Safety.Ticks) >= options.CalibrationTicks
+                : eps => eps.Count >= options.CalibrationEpisodes;
+            var calib = await RunEpisodesAsync(options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed), calibrated,
                                                options, calibDir, ct).ConfigureAwait(false);
-            log.WriteLine($"  seed {seed}: calibration episodes returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
+            log.WriteLine($"  seed {seed}: {calib.Count} calibration episodes ({calib.Sum(e => e.Safety.Ticks)} ticks), returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
 
             // 2. The threshold from them and the rows training held out: ticks vetoed with the gate's hysteresis, or per transition.
             var hysteresis = new UncertaintyVetoOptions();
@@ -80,7 +83,7 @@ public static class VetoEvaluation
                                                                             Hysteresis: hysteresis, PerTransition: options.PerTransition));
 
             // 3. Fresh episodes with the re-calibrated gate (recorded, with the proposals it judged).
-            var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), options.EvalEpisodes, options, evalDir, ct).ConfigureAwait(false);
+            var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), eps => eps.Count >= options.EvalEpisodes, options, evalDir, ct).ConfigureAwait(false);
             long ticks = eval.Sum(e => e.Safety.Ticks), vetoes = eval.Sum(e => e.Safety[SafetyCheck.UncertaintyVeto]);
             long replaced = eval.Sum(e => e.Safety.NotOk - e.Safety[SafetyDecision.Clamped]);
             var evalEpisodes = eval.Select(e => e.Report.Transitions?.Transitions ?? []).ToList();
@@ -126,19 +129,22 @@ public static class VetoEvaluation
 
     private static double Rate(float[] scores, double t) => scores.Length == 0 ? double.NaN : scores.Count(s => !(s <= t)) / (double)scores.Length;
 
-    /// <summary>The deployed controller with the safety gate on, lock-step, on the simulated robot, from start seed <paramref name="seed"/>.</summary>
-    private static async Task<List<SessionEpisode>> RunEpisodesAsync(string model, string robot, int seed, int episodes, VetoEvalOptions o,
-                                                                     string? recordDir, CancellationToken ct)
+    /// <summary>
+    /// The deployed controller with the safety gate on, lock-step, on the simulated robot, from start seed <paramref name="seed"/>:
+    /// whole episodes until <paramref name="enough"/>.
+    /// </summary>
+    private static async Task<List<SessionEpisode>> RunEpisodesAsync(string model, string robot, int seed, Func<List<SessionEpisode>, bool> enough,
+                                                                     VetoEvalOptions o, string? recordDir, CancellationToken ct)
     {
         var options = new SessionOptions
         {
-            ModelPath = model, Robot = "sim:" + robot, Episodes = episodes, Realtime = false, Seed = seed, Gate = GateKind.Safety,
-            Controller = o.Controller, RecordDir = recordDir, Record = true,
+            ModelPath = model, Robot = "sim:" + robot, Episodes = 0, Realtime = false, Seed = seed, Gate = GateKind.Safety,
+            Controller = o.Controller, RecordDir = recordDir, Record = true, VetoFallback = o.VetoFallback,
         };
         var list = new List<SessionEpisode>();
         await using var session = await RobotSession.OpenAsync(options, new SessionServices(), ct).ConfigureAwait(false);
         await session.ActivateAsync(ct).ConfigureAwait(false);
-        for (int k = 0; k < episodes; k++) list.Add(await session.RunEpisodeAsync(k, ct).ConfigureAwait(false));
+        for (int k = 0; !enough(list); k++) list.Add(await session.RunEpisodeAsync(k, ct).ConfigureAwait(false));
         await session.ReleaseAsync().ConfigureAwait(false);
         return list;
     }

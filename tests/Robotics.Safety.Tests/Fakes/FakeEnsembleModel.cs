@@ -11,7 +11,7 @@ public sealed class FakeEnsembleModel(int obsDim, int actDim, double disagreemen
     public int ObsDim => obsDim;
     public int ActDim => actDim;
     public int MaxBatch => 1024;
-    public ModelCard Card { get; } = CardFor(obsDim, actDim, disagreementP99);
+    public ModelCard Card { get; init; } = CardFor(obsDim, actDim, disagreementP99);
     public UncertaintyCalibration? Calibration => Card.Uncertainty;
     public string Description => "fake predictor";
     public int Calls { get; private set; }

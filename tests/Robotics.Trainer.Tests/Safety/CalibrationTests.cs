@@ -123,6 +123,9 @@ public sealed class RecalibrationTests : IClassFixture<Export.OnnxExportParityTe
         Assert.Equal(2, u.Hysteresis.MinVetoTicks);
         Assert.Equal(0.02, u.TargetFalseVetoRate);
         Assert.Equal(400, u.CalibrationTransitions);
+        Assert.Equal(4, u.CalibrationEpisodes);
+        // 400 ticks hold fewer than 10 two-tick vetoes at 2% (needs 1,000): calibrate says so.
+        Assert.Contains("fewer than 10 minimum-length vetoes", r.Stdout);
 
         // The written threshold is the tick calibration of the episodes' judged proposals (here: the recorded actions).
         using var model = OnnxWorldModel.Load(Out, new Pendulum().ToSpec("test"));
