@@ -91,9 +91,9 @@ public class FailSafeRunHilTests
         if (run.IsCompleted) { var early = await run; Assert.Fail("run ended early: " + early.Out + early.Err); }
 
         mosquitto.Kill();
-        long safeBefore = robot.Robot.SafeActionSteps;
+        long safeBefore = robot.Robot.SafeActionSteps, stepsBefore = robot.Robot.Steps;
         await Task.Delay(TimeSpan.FromSeconds(5), cts.Token);
-        long safeDuringOutage = robot.Robot.SafeActionSteps - safeBefore;
+        long safeDuringOutage = robot.Robot.SafeActionSteps - safeBefore, stepsDuringOutage = robot.Robot.Steps - stepsBefore;
         if (run.IsCompleted) { var early = await run; Assert.Fail("the runtime did not ride the outage out: " + early.Out + early.Err); }
         mosquitto.Start();
         long seqAtReturn = robot.Robot.StateSeq;
@@ -103,7 +103,10 @@ public class FailSafeRunHilTests
 
         var r = await run;
         Assert.True(r.Code == 0, r.Out + r.Err);
-        Assert.True(safeDuringOutage >= 80, $"the robot applied its safe action on {safeDuringOutage} of ~100 steps without the broker");
+        // Counted against the steps the robot really took: on a loaded machine its 20 Hz clock takes fewer than 100 in 5 s.
+        // All but the last command's TTL (3 periods) and a step or two of skew are the safe action.
+        Assert.True(stepsDuringOutage >= 50, $"the robot took only {stepsDuringOutage} steps in the 5 s outage");
+        Assert.True(safeDuringOutage >= stepsDuringOutage - 6, $"the robot applied its safe action on {safeDuringOutage} of {stepsDuringOutage} steps without the broker");
         Assert.True(resumed < 1.0, $"control resumed {resumed:F2} s after the broker came back");
         Assert.Matches(@"loop: faults 0, deadline misses \d+, stale ticks [1-9]\d*", r.Out);   // the loop sent safe while states were missing
         Assert.Matches(@"driver: .*reconnects [1-9]", r.Out);
