@@ -213,6 +213,21 @@ public sealed class ControlLoop
     }
 
     /// <summary>
+    /// Hot path, allocation-free. Writes the command as the answer to the current state and returns when it was written.
+    /// The transition observer judges the open transition by the last command written for its state, a late safe action
+    /// included, so that command's delay is the one kept (real time only; lock-step robots wait for it).
+    /// </summary>
+    private long WriteAnswer()
+    {
+        _command.Seq++;
+        _command.StateSeq = _state.Seq;
+        _driver.Write(_command);
+        long written = _time.GetTimestamp();
+        _prevCommandDelay = _options.Realtime && _state.ReceivedTimestamp != 0 ? written - _state.ReceivedTimestamp : 0;
+        return written;
+    }
+
+    /// <summary>
     /// Not real-time (runs only while the robot is silent). Sends the safe action through the gate, answering the
     /// last state again, and counts a stale tick; the first one of an outage logs a warning.
     /// </summary>
@@ -226,12 +241,7 @@ public sealed class ControlLoop
         }
         _tickFaulted = false;
         SafetyDecision d = ApplySafeAction();
-        _command.Seq++;
-        _command.StateSeq = _state.Seq;
-        _driver.Write(_command);
-        // The transition observer sees this command as the open transition's, so the delay it judges is this one's: a
-        // safe action answering the same state as the command before it, long after, may or may not be what the robot applied.
-        if (_state.ReceivedTimestamp != 0) _prevCommandDelay = _time.GetTimestamp() - _state.ReceivedTimestamp;
+        WriteAnswer();
         ObserveSent(d);
         _staleSent++;
         _safeSent++;
@@ -384,11 +394,7 @@ public sealed class ControlLoop
             planEnd = _time.GetTimestamp();
             d = Faulted(e);
         }
-        _command.Seq++;
-        _command.StateSeq = _state.Seq;
-        _driver.Write(_command);
-        long written = _time.GetTimestamp();
-        _prevCommandDelay = _options.Realtime && _state.ReceivedTimestamp != 0 ? written - _state.ReceivedTimestamp : 0;
+        long written = WriteAnswer();
         ObserveSent(d);
         _faultStreak = _tickFaulted ? _faultStreak + 1 : 0;
         _answered++;

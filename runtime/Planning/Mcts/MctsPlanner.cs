@@ -27,7 +27,7 @@ public sealed class MctsPlanner : IPlanner
     private readonly GaussianSampler _gauss;
     private readonly int _k;
     private readonly float[] _lastSent, _center, _plan, _candidates, _gumbel, _rootScore;
-    private readonly int[] _path, _considered, _order;
+    private readonly int[] _considered, _order;
     // A batched Gumbel round (MctsOptions.BatchRounds): per simulation j its path, leaf slot and new node (-1: none).
     private readonly int[] _roundPaths, _roundLen, _roundLeaf, _roundNode, _expandNodes, _valueOf;
     private readonly float[] _roundStates, _roundPrev, _roundValues, _expandStates, _expandPrev;
@@ -58,7 +58,6 @@ public sealed class MctsPlanner : IPlanner
         _candidates = new float[Math.Min(options.Candidates, _k) * ActDim];
         _gumbel = new float[_k];
         _rootScore = new float[_k];
-        _path = new int[options.MaxDepth + 1];
         _considered = new int[_k];
         _order = new int[_k];
         _roundMax = _steps.MaxLeaves;
@@ -128,7 +127,11 @@ public sealed class MctsPlanner : IPlanner
     /// <summary>Hot path. Pure pUCT from the root; the most visited root action.</summary>
     private int SearchPuct()
     {
-        for (int i = 0; i < _o.Simulations; i++) Simulate(_tree.SelectPuct(0, _o.C1, _o.C2, _rng.Next(_k)));
+        for (int i = 0; i < _o.Simulations; i++)
+        {
+            int slot = _tree.SelectPuct(0, _o.C1, _o.C2, _rng.Next(_k));
+            SimulateRound(new ReadOnlySpan<int>(in slot));
+        }
         return _tree.MostVisited(0);
     }
 
@@ -150,21 +153,15 @@ public sealed class MctsPlanner : IPlanner
         while (left > 0)
         {
             int per = SequentialHalving.VisitsPerAction(_o.Simulations, m, considered);
+            // One round's simulations leave the root by different actions, so they share no node below it: up to
+            // _roundMax of them (1 without BatchRounds) go down together.
             for (int r = 0; r < per && left > 0; r++)
-            {
-                if (_roundMax > 1)
+                for (int i = 0; i < considered && left > 0; i += _roundMax)
                 {
-                    // One round's simulations leave the root by different actions, so they share no node below it.
-                    for (int i = 0; i < considered && left > 0; i += _roundMax)
-                    {
-                        int n = Math.Min(Math.Min(_roundMax, considered - i), left);
-                        SimulateRound(_considered.AsSpan(i, n));
-                        left -= n;
-                    }
+                    int n = Math.Min(Math.Min(_roundMax, considered - i), left);
+                    SimulateRound(_considered.AsSpan(i, n));
+                    left -= n;
                 }
-                else
-                    for (int i = 0; i < considered && left > 0; i++) { Simulate(_considered[i]); left--; }
-            }
             RootScores();
             SortByKeyDescending(_considered, considered, _rootScore);
             considered = SequentialHalving.Next(considered);
@@ -189,42 +186,15 @@ public sealed class MctsPlanner : IPlanner
         for (int i = 0; i < _k; i++) _rootScore[i] = _gumbel[i] + sigma * MctsTree.Normalise(_tree.Q(i), min, max);
     }
 
-    /// <summary>Hot path. One simulation that leaves the root through <paramref name="rootSlot"/>.</summary>
-    private void Simulate(int rootSlot)
-    {
-        int len = 0, slot = rootSlot;
-        float leaf;
-        while (true)
-        {
-            _path[len++] = slot;
-            if (_tree.Terminal[slot]) { leaf = 0f; break; }
-            int child = _tree.Child[slot];
-            if (child < 0)
-            {
-                int depth = len;
-                ReadOnlySpan<float> state = _tree.SlotState(slot), action = _tree.SlotAction(slot);
-                if (_tree.Full || depth >= _o.MaxDepth) { leaf = _steps.Value(state, action, depth); break; }
-                child = _tree.Add(depth);
-                _tree.Child[slot] = child;
-                _set.Fill(_tree.Actions.AsSpan(child * _k * ActDim, _k * ActDim));
-                SetPriors(child);
-                _steps.Expand(_tree, child, state, action);
-                leaf = _tree.NodeValue[child] = _steps.Value(state, action, depth);
-                break;
-            }
-            slot = _tree.SelectPuct(child, _o.C1, _o.C2, _rng.Next(_k));
-        }
-        _tree.Backup(_path.AsSpan(0, len), leaf, _o.Discount);
-    }
-
     /// <summary>
-    /// Hot path. Simulations that leave the root through the distinct <paramref name="rootSlots"/> (disjoint subtrees):
-    /// each walks down by pUCT as <see cref="Simulate"/> does and adds its leaf's node; then all new nodes are expanded in
-    /// one model call, all leaves valued in one, and each path backed up. Node ids and draws differ from one-at-a-time.
+    /// Hot path. Simulations that leave the root through the distinct <paramref name="rootSlots"/> (disjoint subtrees;
+    /// one slot = one plain simulation): each walks down by pUCT and adds its leaf's node; then all new nodes are expanded
+    /// in one model call, all leaves valued in one, and each path backed up. In a batch of several, node ids and draws
+    /// differ from one at a time.
     /// </summary>
     private void SimulateRound(ReadOnlySpan<int> rootSlots)
     {
-        int n = rootSlots.Length, stride = _o.MaxDepth + 1, expand = 0, value = 0;
+        int n = rootSlots.Length, stride = _o.MaxDepth + 1, expand = 0, value = 0, valueDepth = 0;
         for (int j = 0; j < n; j++)
         {
             int len = 0, slot = rootSlots[j], off = j * stride;
@@ -240,6 +210,7 @@ public sealed class MctsPlanner : IPlanner
                     _roundLeaf[j] = slot;
                     _tree.SlotState(slot).CopyTo(_roundStates.AsSpan(value * _tree.ObsDim, _tree.ObsDim));
                     _tree.SlotAction(slot).CopyTo(_roundPrev.AsSpan(value * ActDim, ActDim));
+                    if (value == 0) valueDepth = depth; // cost terms do not read the step index beyond the first leaf's
                     _valueOf[j] = value++;
                     if (!_tree.Full && depth < _o.MaxDepth)
                     {
@@ -269,7 +240,7 @@ public sealed class MctsPlanner : IPlanner
             }
             _steps.ExpandMany(_tree, _expandNodes.AsSpan(0, expand), states, prev);
         }
-        if (value > 0) _steps.Values(_roundStates, _roundPrev, value, 1, _roundValues);
+        if (value > 0) _steps.Values(_roundStates, _roundPrev, value, valueDepth, _roundValues);
         for (int j = 0; j < n; j++)
         {
             float leaf = _roundLeaf[j] < 0 ? 0f : _roundValues[_valueOf[j]];
