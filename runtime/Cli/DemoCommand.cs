@@ -30,7 +30,7 @@ public static class DemoCommand
         var iterations = new Option<int>("--iterations") { Description = "optimiser iterations per step", DefaultValueFactory = _ => budget.Iterations };
         var gate = new Option<string>("--gate") { Description = "safety (the safety gate) | pass (no checks: to compare the return with the gate off; the robot is virtual)", DefaultValueFactory = _ => "safety" };
         var record = new Option<string?>("--record") { Description = "folder to record the episodes into (Parquet, with the gate's decisions), e.g. to see what the veto replaced" };
-        var vetoCandidate = new Option<string>("--veto-candidate") { Description = "which passing planner candidate replaces a vetoed proposal: lowest-u (lowest uncertainty) | planner (the planner's best-cost one)", DefaultValueFactory = _ => "lowest-u" };
+        var vetoCandidate = VetoCandidateOption.Create();
         var port = new Option<int>("--broker-port") { Description = "embedded broker port on 127.0.0.1 (0: a free port)", DefaultValueFactory = _ => 0 };
 
         var cmd = new Command("demo", "Swing up a virtual pendulum over MQTT (embedded broker) with the shipped model, MPC and the safety gate.");
@@ -53,11 +53,7 @@ public static class DemoCommand
                 },
                 BrokerPort = parse.GetValue(port),
                 RecordDir = parse.GetValue(record),
-                VetoFallback = new Robotics.Safety.VetoFallbackOptions(CandidateOrder: parse.GetValue(vetoCandidate)!.ToLowerInvariant() switch
-                {
-                    "lowest-u" => Robotics.Safety.VetoCandidateOrder.LowestUncertainty, "planner" => Robotics.Safety.VetoCandidateOrder.PlannerOrder,
-                    var c => throw new UsageException($"--veto-candidate must be lowest-u or planner, got '{c}'"),
-                }),
+                VetoFallback = VetoCandidateOption.Parse(parse.GetValue(vetoCandidate)!),
                 Gate = parse.GetValue(gate)!.ToLowerInvariant() switch
                 {
                     "safety" => Robotics.Runtime.Session.GateKind.Safety, "pass" => Robotics.Runtime.Session.GateKind.PassThrough,

@@ -51,13 +51,15 @@ public static class CalibrateCommand
             Console.WriteLine(string.Format(inv, "calibrated on {0} transitions ({5} held out of the training data): threshold {1:G4} ({2} at false-veto rate {3}, measure {6}), was {4}",
                 r.After.CalibrationTransitions, r.After.Threshold, r.After.ThresholdMethod, r.After.TargetFalseVetoRate,
                 r.Before is null ? "none" : r.Before.VetoThreshold.ToString("G4", inv), r.TrainingHeldOut, r.Measure));
-            if (r.Ticks is { } t && t.Ticks < Robotics.Safety.Checks.UncertaintyVetoCalibration.RecommendedTicks(options.FalseVetoRate, options.VetoHysteresis))
-                Console.WriteLine(string.Format(inv, "note: {0} calibration ticks hold fewer than {1} minimum-length vetoes at this rate; {2} or more ticks give a threshold that varies less with the episodes drawn",
-                    t.Ticks, Robotics.Safety.Checks.UncertaintyVetoCalibration.RecommendedBursts,
-                    Robotics.Safety.Checks.UncertaintyVetoCalibration.RecommendedTicks(options.FalseVetoRate, options.VetoHysteresis)));
-            if (r.Ticks is { } t2)
+            if (r.Ticks is { } t)
+            {
+                long recommended = Robotics.Safety.Checks.UncertaintyVetoCalibration.RecommendedTicks(options.FalseVetoRate, options.VetoHysteresis);
+                if (t.Ticks < recommended)
+                    Console.WriteLine(string.Format(inv, "note: {0} calibration ticks hold fewer than {1} minimum-length vetoes at this rate; {2} or more ticks give a threshold that varies less with the episodes drawn",
+                        t.Ticks, Robotics.Safety.Checks.UncertaintyVetoCalibration.RecommendedBursts, recommended));
                 Console.WriteLine(string.Format(inv, "replayed with the hysteresis (exit {0}, at least {1} ticks): {2} of {3} calibration ticks vetoed ({4:P2})",
-                    r.After.Hysteresis!.ExitFraction, r.After.Hysteresis.MinVetoTicks, t2.VetoedTicks, t2.Ticks, t2.VetoedRate));
+                    r.After.Hysteresis!.ExitFraction, r.After.Hysteresis.MinVetoTicks, t.VetoedTicks, t.Ticks, t.VetoedRate));
+            }
             Console.WriteLine(double.IsNaN(r.HeldOutRate) ? "held-out check: too few episodes"
                 : string.Format(inv, "held-out check: threshold from even episodes vetoes {0:P2} of odd episodes' {1}", r.HeldOutRate,
                                 r.Ticks is null ? "transitions" : "ticks (replayed)"));

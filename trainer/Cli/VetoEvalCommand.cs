@@ -29,7 +29,7 @@ public static class VetoEvalCommand
         var seeds = new Option<string>("--seeds") { Description = "Seeds, comma-separated (each: its own calibration and evaluation start states).", DefaultValueFactory = _ => "0,1,2" };
         var calib = new Option<int>("--calibration-episodes") { Description = "Controller episodes per seed recorded for calibration.", DefaultValueFactory = _ => d.CalibrationEpisodes };
         var calibTicks = new Option<int>("--calibration-ticks") { Description = "Instead of --calibration-episodes: whole calibration episodes until they hold at least this many ticks (0: off).", DefaultValueFactory = _ => 0 };
-        var vetoCandidate = new Option<string>("--veto-candidate") { Description = "Passing candidate the gate sends for a vetoed proposal: lowest-u | planner (the planner's best-cost one).", DefaultValueFactory = _ => "lowest-u" };
+        var vetoCandidate = Robotics.Runtime.Cli.VetoCandidateOption.Create();
         var eval = new Option<int>("--eval-episodes") { Description = "Controller episodes per seed (other start states) on which false vetoes are counted.", DefaultValueFactory = _ => d.EvalEpisodes };
         var rate = new Option<double>("--false-veto-rate") { Description = "Target false-veto rate (of ticks, hysteresis replayed) the threshold is calibrated at.", DefaultValueFactory = _ => d.FalseVetoRate };
         var bound = new Option<double>("--false-veto-bound") { Description = "Bound the measured false-veto rate of ticks is judged against (exit code).", DefaultValueFactory = _ => d.FalseVetoBound };
@@ -72,11 +72,7 @@ public static class VetoEvalCommand
                     Seeds = ParseSeeds(parse.GetValue(seeds)!), CalibrationEpisodes = parse.GetValue(calib), CalibrationTicks = parse.GetValue(calibTicks), EvalEpisodes = parse.GetValue(eval),
                     FalseVetoRate = parse.GetValue(rate), FalseVetoBound = parse.GetValue(bound), PerTransition = parse.GetValue(perTransition), OodStates = parse.GetValue(oodStates), ActionsPerState = parse.GetValue(perState),
                     OodMargin = parse.GetValue(margin),
-                    VetoFallback = new Robotics.Safety.VetoFallbackOptions(CandidateOrder: parse.GetValue(vetoCandidate)!.ToLowerInvariant() switch
-                    {
-                        "lowest-u" => Robotics.Safety.VetoCandidateOrder.LowestUncertainty, "planner" => Robotics.Safety.VetoCandidateOrder.PlannerOrder,
-                        var c => throw new UsageException($"--veto-candidate must be lowest-u or planner, got '{c}'"),
-                    }),
+                    VetoFallback = Robotics.Runtime.Cli.VetoCandidateOption.Parse(parse.GetValue(vetoCandidate)!),
                     Controller = new ControllerOptions
                     {
                         Planner = ParsePlanner(parse.GetValue(planner)!), Budget = budget, Threads = parse.GetValue(threads),

@@ -202,7 +202,8 @@ public sealed class MctsModelSteps
         for (int t = 0; t < _depth; t++)
             for (int r = 0; r < rows; r++) _actions.Random(_sequences.AsSpan((r * _depth + t) * _a, _a));
         Span<float> cost = _cost.AsSpan(0, rows);
-        if (n == 1 && !_fused!.PerCandidateStart) _fused.Score(states, _sequences, m, previousActions, cost);
+        // One leaf: Score repeats its start over the rollouts on either graph form; several need per-candidate starts.
+        if (n == 1) _fused!.Score(states, _sequences, m, previousActions, cost);
         else
         {
             for (int r = 0; r < rows; r++)
