@@ -70,7 +70,10 @@ public sealed class WatchdogService(SystemdNotifier notifier, ServiceOptions opt
             case ServicePhase.Running:
                 if (m.LastTick == 0 || time.GetElapsedTime(m.LastTick) > 2 * interval)
                     return $"the loop has not ticked for {(m.LastTick == 0 ? "ever" : $"{time.GetElapsedTime(m.LastTick).TotalMilliseconds:F0} ms")}";
-                if (dAnswered > 0 && dOver > options.Watchdog.MaxMissFraction * dAnswered)
+                // A window with no answered state (a short one after a late timer tick, or slow ticks straddling it) is no
+                // evidence either way: it keeps the last verdict, so an overrunning loop is not pinged by an empty window.
+                if (dAnswered == 0) return _withholding ? "no state answered since the ticks overran the control period" : null;
+                if (dOver > options.Watchdog.MaxMissFraction * dAnswered)
                     return $"{dOver} of {dAnswered} ticks overran the control period";
                 return null;
             default: return null;   // starting, waiting for the robot, stopping: the service itself is fine
