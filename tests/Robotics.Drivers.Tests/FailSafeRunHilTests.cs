@@ -182,7 +182,13 @@ public class FailSafeRunHilTests
             var saved = Regex.Match(errors, @"stopped after (\d+) answered states; (\d+) transitions saved");
             Assert.True(saved.Success, "no recorder line: " + Diag());
             int answered = int.Parse(saved.Groups[1].Value), count = int.Parse(saved.Groups[2].Value);
-            Assert.True(count == rows.Count && count >= answered - 1 && answered > 30, $"{rows.Count} rows, {count} saved of {answered} answered; " + Diag());
+            // The robot got 40+ commands before the signal; on a loaded machine some of them are the safe actions the loop
+            // sends while the robot is silent (stale ticks), which answer no state.
+            var stale = Regex.Match(output, @"safe actions sent (\d+)");
+            Assert.True(stale.Success, "no loop line: " + Diag());
+            int safeSent = int.Parse(stale.Groups[1].Value);
+            Assert.True(count == rows.Count && count >= answered - 1 && answered > 20 && answered + safeSent >= 40,
+                        $"{rows.Count} rows, {count} saved of {answered} answered, {safeSent} stale safe actions; " + Diag());
             for (int i = 0; i < rows.Count; i++)
             {
                 Assert.Equal(i, rows[i].GetProperty("step").GetInt32());
