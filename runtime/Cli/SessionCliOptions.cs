@@ -19,7 +19,7 @@ public sealed class SessionCliOptions
     private readonly Option<bool> _realtime = new("--realtime") { Description = "the robot steps on its own clock, the period is the deadline (false: lock-step, as fast as the robot answers)", DefaultValueFactory = _ => true };
     private readonly Option<string> _pacing = new("--pacing") { Description = "state (act when a state arrives) | timer (act once per period, for robots that must be polled)", DefaultValueFactory = _ => "state" };
     private readonly Option<int> _seed = new("--seed") { Description = "seed of the controller's sampling and the simulator's resets", DefaultValueFactory = _ => 0 };
-    private readonly Option<string> _gate = new("--gate") { Description = "safety | pass (pass-through, for comparisons only; refused on mqtt:// and serial:// robots without " + SessionOptions.AllowUngatedFlag + ")", DefaultValueFactory = _ => "safety" };
+    private readonly Option<string> _gate = new("--gate") { Description = "safety | no-veto (every check but the uncertainty veto: record the controller's own episodes with --record to calibrate the veto on, robotics-train calibrate) | pass (pass-through, for comparisons only; refused on mqtt:// and serial:// robots without " + SessionOptions.AllowUngatedFlag + ")", DefaultValueFactory = _ => "safety" };
     private readonly Option<bool> _allowUngated = new(SessionOptions.AllowUngatedFlag) { Description = "DANGER: let --gate pass send unchecked commands to a hardware robot" };
     private readonly Option<int?> _planDeadline = new("--plan-deadline-ms") { Description = "real time: a plan slower than this is answered with the safe action and counted as a deadline miss [default: 2 control periods; 0: off]" };
     private readonly Option<int?> _staleAfter = new("--stale-after-ms") { Description = "real time: with no new state for this long the robot gets the safe action, again each interval, until states return [default: 3 control periods]" };
@@ -68,8 +68,8 @@ public sealed class SessionCliOptions
                 Seed = seed,
                 Gate = p.GetValue(_gate)!.ToLowerInvariant() switch
                 {
-                    "safety" => GateKind.Safety, "pass" => GateKind.PassThrough,
-                    var s => throw new UsageException($"--gate must be safety or pass, got '{s}'"),
+                    "safety" => GateKind.Safety, "no-veto" => GateKind.NoVeto, "pass" => GateKind.PassThrough,
+                    var s => throw new UsageException($"--gate must be safety, no-veto or pass, got '{s}'"),
                 },
                 AllowUngatedHardware = p.GetValue(_allowUngated),
                 PlanDeadline = p.GetValue(_planDeadline) switch

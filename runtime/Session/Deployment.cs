@@ -76,7 +76,7 @@ public sealed class Deployment : IDisposable
         try
         {
             ICommandGate gate;
-            if (o.Gate == GateKind.Safety)
+            if (o.Gate is GateKind.Safety or GateKind.NoVeto)
             {
                 var gateOptions = o.SafetyOptions ?? new SafetyGateOptions
                 {
@@ -84,6 +84,7 @@ public sealed class Deployment : IDisposable
                     Staleness = o.Realtime ? null : new StalenessOptions(TimeSpan.FromSeconds(30)),
                     Fallback = o.VetoFallback ?? new VetoFallbackOptions(),
                 };
+                if (o.Gate == GateKind.NoVeto) gateOptions = gateOptions with { Enabled = gateOptions.Enabled & ~SafetyChecks.UncertaintyVeto };
                 predictor = files.PredictorFactory.CreateSafetyPredictor(new SafetyPredictorRequest
                 {
                     Model = files.PredictorFile, Robot = spec, MaxBatch = gateOptions.MaxCandidates + 1,

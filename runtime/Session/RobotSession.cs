@@ -102,7 +102,7 @@ public sealed class RobotSession : IAsyncDisposable
             : $"; fault monitor {Path.GetFileName(w.ModelPath)} (alpha {w.Alpha:G3}, threshold {w.Threshold:G4}{(w.Options.EngageEStop ? ", e-stop on alarm" : "")})";
         string gate = Options.Gate == GateKind.PassThrough
             ? "gate PASS-THROUGH (no checks)"
-            : $"gate {d.Gate.ActiveChecks}" + (d.Predictor is null ? " (no safety predictor: state limits and uncertainty veto off)" : $" with {d.Predictor.Description}");
+            : $"gate {d.Gate.ActiveChecks}" + (Options.Gate == GateKind.NoVeto ? " (uncertainty veto OFF: recording to calibrate it)" : "") + (d.Predictor is null ? " (no safety predictor: state limits and uncertainty veto off)" : $" with {d.Predictor.Description}");
         return $"robot {spec.Id} ({spec.EnvId}), model {Path.GetFileName(d.Files.Model.Path)} (kind {d.Card.Kind}, algo {d.Card.Algo}): " +
                $"{d.Files.Factory.Describe(d.Card)}; {gate}{fault}; {pacing}";
     }

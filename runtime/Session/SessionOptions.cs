@@ -12,6 +12,12 @@ public enum GateKind
     Safety,
     /// <summary>No checks: for benchmarks and learning loops that must explore; refused on hardware without <see cref="SessionOptions.AllowUngatedFlag"/>.</summary>
     PassThrough,
+    /// <summary>
+    /// The safety gate with its uncertainty veto off (every other check on; the proposal it would judge is still recorded):
+    /// to record the controller's own episodes that calibrate the veto's threshold (`robotics-train calibrate`). Until the
+    /// first veto these are exactly the trajectories a vetoing gate sees, whatever its threshold.
+    /// </summary>
+    NoVeto,
 }
 
 /// <summary>

@@ -30,6 +30,7 @@ public static class VetoEvalCommand
         var calib = new Option<int>("--calibration-episodes") { Description = "Controller episodes per seed recorded for calibration.", DefaultValueFactory = _ => d.CalibrationEpisodes };
         var calibTicks = new Option<int>("--calibration-ticks") { Description = "Instead of --calibration-episodes: whole calibration episodes until they hold at least this many ticks (0: off).", DefaultValueFactory = _ => 0 };
         var vetoCandidate = Robotics.Runtime.Cli.VetoCandidateOption.Create();
+        var calibGate = new Option<string>("--calibration-gate") { Description = "Gate of the calibration episodes: no-veto (the controller's own trajectories, which a vetoing gate follows until its first veto) | safety (under the card's threshold).", DefaultValueFactory = _ => "no-veto" };
         var eval = new Option<int>("--eval-episodes") { Description = "Controller episodes per seed (other start states) on which false vetoes are counted.", DefaultValueFactory = _ => d.EvalEpisodes };
         var rate = new Option<double>("--false-veto-rate") { Description = "Target false-veto rate (of ticks, hysteresis replayed) the threshold is calibrated at.", DefaultValueFactory = _ => d.FalseVetoRate };
         var bound = new Option<double>("--false-veto-bound") { Description = "Bound the measured false-veto rate of ticks is judged against (exit code).", DefaultValueFactory = _ => d.FalseVetoBound };
@@ -44,7 +45,7 @@ public static class VetoEvalCommand
         var threads = new Option<int>("--threads") { Description = "Planner model threads.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("veto-eval", "Measure the uncertainty veto on the deployed controller's own episodes: calibrate, count false vetoes, probe OOD states.");
-        foreach (Option o in new Option[] { model, training, output, seeds, calib, calibTicks, vetoCandidate, eval, rate, bound, perTransition, oodStates, perState, margin, planner, horizon, population, iterations, threads })
+        foreach (Option o in new Option[] { model, training, output, seeds, calib, calibTicks, calibGate, vetoCandidate, eval, rate, bound, perTransition, oodStates, perState, margin, planner, horizon, population, iterations, threads })
             command.Options.Add(o);
         command.SetAction((parse, ct) => Run(parse, ct));
         return command;
@@ -73,6 +74,11 @@ public static class VetoEvalCommand
                     FalseVetoRate = parse.GetValue(rate), FalseVetoBound = parse.GetValue(bound), PerTransition = parse.GetValue(perTransition), OodStates = parse.GetValue(oodStates), ActionsPerState = parse.GetValue(perState),
                     OodMargin = parse.GetValue(margin),
                     VetoFallback = Robotics.Runtime.Cli.VetoCandidateOption.Parse(parse.GetValue(vetoCandidate)!),
+                    CalibrationGate = parse.GetValue(calibGate)!.ToLowerInvariant() switch
+                    {
+                        "no-veto" => Robotics.Runtime.Session.GateKind.NoVeto, "safety" => Robotics.Runtime.Session.GateKind.Safety,
+                        var g => throw new UsageException($"--calibration-gate must be no-veto or safety, got '{g}'"),
+                    },
                     Controller = new ControllerOptions
                     {
                         Planner = ParsePlanner(parse.GetValue(planner)!), Budget = budget, Threads = parse.GetValue(threads),

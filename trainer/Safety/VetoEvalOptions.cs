@@ -1,5 +1,6 @@
 using Robotics.Core.Models;
 using Robotics.Runtime.Controllers;
+using Robotics.Runtime.Session;
 
 namespace Robotics.Trainer.Safety;
 
@@ -22,6 +23,13 @@ public sealed record VetoEvalOptions
     /// <see cref="CalibrationEpisodes"/>; short-episode robots then calibrate on as many ticks as long-episode ones).
     /// </summary>
     public int CalibrationTicks { get; init; }
+    /// <summary>
+    /// The gate the calibration episodes run under: <see cref="GateKind.NoVeto"/> (default) records the controller's own,
+    /// unperturbed trajectories, which a vetoing gate at any threshold follows exactly until its first veto;
+    /// <see cref="GateKind.Safety"/> runs them under the model's card threshold, whose vetoes steer them elsewhere
+    /// than a deployment at the new threshold goes.
+    /// </summary>
+    public GateKind CalibrationGate { get; init; } = GateKind.NoVeto;
     /// <summary>Controller episodes per seed, on other start states, on which false vetoes are counted.</summary>
     public int EvalEpisodes { get; init; } = 5;
     public double FalseVetoRate { get; init; } = ConformalThreshold.DefaultFalseVetoRate;
@@ -52,6 +60,7 @@ public sealed record VetoEvalOptions
         if (!(FalseVetoBound > 0 && FalseVetoBound < 1)) throw new ArgumentException($"--false-veto-bound must be in (0, 1), got {FalseVetoBound}");
         if (OodStates < 1 || ActionsPerState < 1) throw new ArgumentException($"--ood-states and --actions-per-state must be >= 1, got {OodStates} and {ActionsPerState}");
         if (!(OodMargin >= 0 && OodMargin < 1)) throw new ArgumentException($"--ood-margin must be in [0, 1), got {OodMargin}");
+        if (CalibrationGate is not (GateKind.NoVeto or GateKind.Safety)) throw new ArgumentException($"--calibration-gate must be no-veto or safety, got {CalibrationGate}");
         VetoFallback?.Validate();
         Controller.Validate();
         return this;

@@ -41,8 +41,9 @@ public sealed record VetoEvalEpisode(int Index, long Ticks, long UncertaintyVeto
 
 /// <summary>
 /// `robotics-train veto-eval` (issue 19): the uncertainty veto measured on the deployed controller's own
-/// distribution. Per seed: (1) the deployed controller (ensemble MPC, safety gate on, lock-step simulator) runs
-/// calibration episodes, recorded as `robotics run --record` does (with the proposal the gate judged each tick); (2)
+/// distribution. Per seed: (1) the deployed controller (ensemble MPC, lock-step simulator, safety gate with the uncertainty
+/// veto off by default: <see cref="VetoEvalOptions.CalibrationGate"/>) runs calibration episodes, recorded as
+/// `robotics run --gate no-veto --record` does (with the proposal the gate judged each tick); (2)
 /// `calibrate` pools them with the rows training held out and writes the threshold at the target rate of ticks vetoed
 /// (hysteresis replayed; or per transition) into a copy of the model; (3)
 /// the controller with that copy runs evaluation episodes from other start states (recorded), and every tick the
@@ -74,8 +75,8 @@ public static class VetoEvaluation
                 ? eps => eps.Sum(e => e.Safety.Ticks) >= options.CalibrationTicks
                 : eps => eps.Count >= options.CalibrationEpisodes;
             var calib = await RunEpisodesAsync(options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed), calibrated,
-                                               options, calibDir, ct).ConfigureAwait(false);
-            log.WriteLine($"  seed {seed}: {calib.Count} calibration episodes ({calib.Sum(e => e.Safety.Ticks)} ticks), returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
+                                               options, calibDir, options.CalibrationGate, ct).ConfigureAwait(false);
+            log.WriteLine($"  seed {seed}: {calib.Count} calibration episodes under gate {options.CalibrationGate} ({calib.Sum(e => e.Safety.Ticks)} ticks), returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
 
             // 2. The threshold from them and the rows training held out: ticks vetoed with the gate's hysteresis, or per transition.
             var hysteresis = new UncertaintyVetoOptions();
@@ -83,7 +84,7 @@ public static class VetoEvaluation
                                                                             Hysteresis: hysteresis, PerTransition: options.PerTransition));
 
             // 3. Fresh episodes with the re-calibrated gate (recorded, with the proposals it judged).
-            var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), eps => eps.Count >= options.EvalEpisodes, options, evalDir, ct).ConfigureAwait(false);
+            var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), eps => eps.Count >= options.EvalEpisodes, options, evalDir, GateKind.Safety, ct).ConfigureAwait(false);
             long ticks = eval.Sum(e => e.Safety.Ticks), vetoes = eval.Sum(e => e.Safety[SafetyCheck.UncertaintyVeto]);
             long replaced = eval.Sum(e => e.Safety.NotOk - e.Safety[SafetyDecision.Clamped]);
             var evalEpisodes = eval.Select(e => e.Report.Transitions?.Transitions ?? []).ToList();
@@ -134,11 +135,11 @@ public static class VetoEvaluation
     /// whole episodes until <paramref name="enough"/>.
     /// </summary>
     private static async Task<List<SessionEpisode>> RunEpisodesAsync(string model, string robot, int seed, Func<List<SessionEpisode>, bool> enough,
-                                                                     VetoEvalOptions o, string? recordDir, CancellationToken ct)
+                                                                     VetoEvalOptions o, string? recordDir, GateKind gate, CancellationToken ct)
     {
         var options = new SessionOptions
         {
-            ModelPath = model, Robot = "sim:" + robot, Episodes = 0, Realtime = false, Seed = seed, Gate = GateKind.Safety,
+            ModelPath = model, Robot = "sim:" + robot, Episodes = 0, Realtime = false, Seed = seed, Gate = gate,
             Controller = o.Controller, RecordDir = recordDir, Record = true, VetoFallback = o.VetoFallback,
         };
         var list = new List<SessionEpisode>();
