@@ -170,9 +170,8 @@ public class CodecTests
         var payload = Bytes("""{"seq":42,"t":1.5,"obs":[0.5,-0.25,3],"reward":-1.25,"terminated":false,"truncated":false}""");
         var s = new StateBuffer(3);
         StateJson.Parse(payload, s);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) StateJson.Parse(payload, s);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 1000; i++) StateJson.Parse(payload, s); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
     }
 
     [Fact]
@@ -185,15 +184,18 @@ public class CodecTests
         CommandJson.Write(w, c); w.Flush();
         Assert.Equal("""{"seq":7,"state_seq":41,"action":[1.5,-2],"ttl_ms":150,"safety":"clamped"}""", Encoding.UTF8.GetString(buffer.WrittenSpan));
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        Action window = () =>
         {
-            buffer.ResetWrittenCount();
-            w.Reset(buffer);
-            CommandJson.Write(w, c);
-            w.Flush();
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 1000; i++)
+            {
+                buffer.ResetWrittenCount();
+                w.Reset(buffer);
+                CommandJson.Write(w, c);
+                w.Flush();
+            }
+        };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
 
         var back = new CommandBuffer(2);
         Assert.True(CommandJson.TryParse(new ReadOnlySequence<byte>(buffer.WrittenMemory), back));

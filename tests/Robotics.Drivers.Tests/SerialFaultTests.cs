@@ -58,15 +58,18 @@ internal static class AllocationAssert
         var state = new StateBuffer(spec.ObservationSpace.Dimension);
         var command = new CommandBuffer(spec.ActionSpace.Dimension) { TtlMs = 100 };
         for (int i = 0; i < 100; i++) { driver.TryRead(state, long.MinValue); command.Seq++; driver.Write(command); }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 2000; i++)
+        Action window = () =>
         {
-            driver.TryRead(state, long.MinValue);
-            command.Seq++;
-            command.StateSeq = state.Seq;
-            command.Action[0] = 0.001f * i;
-            driver.Write(command);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 2000; i++)
+            {
+                driver.TryRead(state, long.MinValue);
+                command.Seq++;
+                command.StateSeq = state.Seq;
+                command.Action[0] = 0.001f * i;
+                driver.Write(command);
+            }
+        };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 }

@@ -23,15 +23,15 @@ public class WriteNeverWaitsTests
     private static readonly RobotSpec Spec = new("w", "pendulum", new BoxSpace([-1, -1, -8], [1, 1, 8], ["c", "s", "w"]),
         new BoxSpace([-2], [2], ["u"]), TimeSpan.FromMilliseconds(50), [0f]);
 
-    /// <summary>Writes Warmup + Measured commands numbered from <paramref name="first"/> (in StateSeq and Seq); returns the bytes the measured ones allocated.</summary>
+    /// <summary>Writes Warmup commands, then windows of Measured (see <see cref="SteadyStateAllocation"/>), numbered from <paramref name="first"/> (in StateSeq and Seq); returns the bytes the measured ones allocated.</summary>
     private static long WriteMany(IRobotDriver driver, long first, out long last)
     {
         var command = new CommandBuffer(1) { TtlMs = 60_000 };
         long seq = first;
         for (int i = 0; i < Warmup; i++, seq++) { command.Seq = seq; command.StateSeq = seq; command.Action[0] = 0.001f * i; driver.Write(command); }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Measured; i++, seq++) { command.Seq = seq; command.StateSeq = seq; command.Action[0] = 0.001f * i; driver.Write(command); }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Action window = () => { for (int i = 0; i < Measured; i++, seq++) { command.Seq = seq; command.StateSeq = seq; command.Action[0] = 0.001f * i; driver.Write(command); } };
+        long allocated = SteadyStateAllocation.Bytes(window);
+
         last = seq - 1;
         return allocated;
     }
@@ -84,7 +84,8 @@ public class WriteNeverWaitsTests
             Assert.Equal(0, allocated);
             release.TrySetResult();
             await MqttDriverTests.Eventually(() => seen.Count >= 2 && driver.Counters.CommandsSent >= 2, cts.Token);
-            Assert.Equal(last, seen.ToArray()[1]); // latest wins: the 1,099 commands in between were replaced
+            Assert.Equal(last, seen.ToArray()[1]); // latest wins: every command in between (1,099 or more) was replaced
+
             Assert.Equal(0, driver.Counters.CommandsDropped);
             await driver.ShutdownAsync(cts.Token);
             await MqttDriverTests.Eventually(() => seen.Count >= 3, cts.Token);

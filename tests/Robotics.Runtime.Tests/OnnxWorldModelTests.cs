@@ -53,9 +53,9 @@ public class OnnxWorldModelTests : IDisposable
         using var model = OnnxWorldModel.Load(path, ModelFiles.PendulumSpec(), new WorldModelOptions { MaxBatch = 256 });
         model.ObsInput(256).Fill(0.5f);
         model.Run(256); model.Run(1);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++) { model.Run(256); model.Run(1); }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 200; i++) { model.Run(256); model.Run(1); } };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 
     [Fact]

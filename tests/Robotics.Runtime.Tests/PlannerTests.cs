@@ -58,9 +58,9 @@ public class PlannerTests
         planner.Reset();
         planner.Act(obs, action);
         planner.Act(obs, action);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) planner.Act(obs, action);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 20; i++) planner.Act(obs, action); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 
     [Theory]

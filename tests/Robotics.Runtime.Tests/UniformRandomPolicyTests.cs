@@ -44,9 +44,9 @@ public sealed class UniformRandomPolicyTests
         var policy = new UniformRandomPolicy(Space, new Random(2));
         var action = new float[3];
         policy.Act([], action);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) policy.Act([], action);
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Action window = () => { for (int i = 0; i < 1000; i++) policy.Act([], action); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 
     [Fact]

@@ -60,9 +60,9 @@ public class AllocationTests
 
         Run(200); // warm-up: JIT, generic virtual dispatch caches
         Array.Clear(decisions);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(1000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Action window = () => Run(1000);
+        long allocated = SteadyStateAllocation.Bytes(window);
+
 
         Assert.Equal(0, allocated);
         var counts = gate.Snapshot();

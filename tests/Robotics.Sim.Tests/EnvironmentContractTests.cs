@@ -134,9 +134,9 @@ public class EnvironmentContractTests
             }
         }
         Run(300);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(1000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => Run(1000);
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 
     private static void RandomAction(Random rng, IEnvironment env, float[] act, float scale = 1f)

@@ -126,8 +126,8 @@ public class FaultInjectionTests
         var act = new float[1];
         void Run(int n) { env.Reset(null, obs); for (int k = 0; k < n; k++) { act[0] = k % 5 - 2; env.Step(act, obs); } }
         Run(100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(1000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => Run(1000);
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 }

@@ -164,9 +164,9 @@ public class SimDriverTests
             }
         }
         Run(450);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(1000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Action window = () => Run(1000);
+        long allocated = SteadyStateAllocation.Bytes(window);
+
         Assert.Equal(0, allocated);
         Assert.True(driver.Episode >= 7);
     }

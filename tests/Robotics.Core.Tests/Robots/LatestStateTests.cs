@@ -52,9 +52,8 @@ public class LatestStateTests
         slot.Publish(s);
         var dst = new StateBuffer(3);
         slot.TryRead(dst, 0);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) slot.TryRead(dst, 0);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 1000; i++) slot.TryRead(dst, 0); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
     }
 
     [Fact]
@@ -64,10 +63,11 @@ public class LatestStateTests
         var s = new StateBuffer(4);
         s.Seq = 1;
         slot.Publish(s);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 2; i < 1002; i++) { s.Seq = i; slot.Publish(s); }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(1001, slot.Seq);
+        long seq = 1;
+        Action window = () => { for (int i = 0; i < 1000; i++) { s.Seq = ++seq; slot.Publish(s); } }; // fresh seqs every window
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window, out int ran));
+        Assert.Equal(1 + 1000 * ran, slot.Seq);
+
     }
 
     [Fact]

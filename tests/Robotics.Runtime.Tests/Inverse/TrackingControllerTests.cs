@@ -120,9 +120,9 @@ public class TrackingControllerTests : IDisposable
             new ControlLoopOptions { Realtime = false, MaxEpisodeSteps = 5_000 }, new FakeTimeProvider());
         await loop.StartEpisodeAsync(default);
         for (int i = 0; i < 20; i++) loop.Tick();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1_000; i++) loop.Tick();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 1_000; i++) loop.Tick(); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 
     internal static (int Code, string Out, string Err, LockstepEnvDriver Driver) RunCli(IEnvironment? env, int seed, params string[] args)

@@ -160,8 +160,8 @@ public sealed class MctsBatchedRoundTests
         Assert.True(one.Steps.ValueCalls > batched.Steps.ValueCalls * 3 / 2, $"one at a time {one.Steps.ValueCalls} leaf calls vs batched {batched.Steps.ValueCalls}");
 
         batched.Act(obs, action);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 30; i++) { batched.Act(obs, action); batched.Observe(action, SafetyDecision.Ok); }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 30; i++) { batched.Act(obs, action); batched.Observe(action, SafetyDecision.Ok); } };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 }

@@ -141,9 +141,9 @@ public sealed class MctsFusedLeafTests : IDisposable
 
         float[] obs = [0.3f, 0.95f, 1f], action = new float[1];
         for (int i = 0; i < 5; i++) controller.Act(obs, action);   // binds every batch size
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 30; i++) controller.Act(obs, action);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 30; i++) controller.Act(obs, action); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
         Assert.InRange(action[0], -2f, 2f);
         Assert.Contains(action[0], new[] { -2f, -1f, 0f, 1f, 2f });
     }

@@ -109,9 +109,9 @@ public class MctsPlannerTests
         float[] obs = [0f, 0.1f, 0.02f, -0.1f], action = new float[1];
         planner.Act(obs, action);
         planner.Act(obs, action);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 30; i++) { planner.Act(obs, action); planner.Observe(action, SafetyDecision.Ok); }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 30; i++) { planner.Act(obs, action); planner.Observe(action, SafetyDecision.Ok); } };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Robotics.Runtime.Tests.Perf;
 /// <summary>Steady-state allocation counts of the hot path (bytes, not time).</summary>
 public sealed class AllocationTests
 {
-    /// <summary>Runs <paramref name="ticks"/> commanded ticks; returns the bytes allocated inside Tick (episode starts excluded).</summary>
+    /// <summary>Runs <paramref name="ticks"/> commanded ticks (a window, up to 3 of them, see <see cref="SteadyStateAllocation"/>); returns the bytes allocated inside Tick (episode starts excluded).</summary>
     private static async Task<long> TickBytes(IController policy, int ticks)
     {
         var driver = new SimDriver(new Pendulum(1), "in-process", TimeProvider.System, SimDriver.SequentialSeeds(1), TimeSpan.FromMilliseconds(50));
@@ -23,17 +23,21 @@ public sealed class AllocationTests
         await loop.StartEpisodeAsync(CancellationToken.None);
         for (int i = 0; i < 50; i++) // warm-up: first calls bind buffers and JIT
             if (loop.Tick() == TickStatus.EpisodeEnded) await loop.StartEpisodeAsync(CancellationToken.None);
-        long bytes = 0;
-        int done = 0;
-        while (done < ticks)
+        async Task<long> Window()
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            TickStatus s = loop.Tick();
-            bytes += GC.GetAllocatedBytesForCurrentThread() - before;
-            if (s == TickStatus.EpisodeEnded) await loop.StartEpisodeAsync(CancellationToken.None);
-            else done++;
+            long bytes = 0;
+            int done = 0;
+            while (done < ticks)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                TickStatus s = loop.Tick();
+                bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                if (s == TickStatus.EpisodeEnded) await loop.StartEpisodeAsync(CancellationToken.None);
+                else done++;
+            }
+            return bytes;
         }
-        return bytes;
+        return (await SteadyStateAllocation.BytesAsync(Window)).Bytes;
     }
 
     [Fact]
@@ -79,9 +83,8 @@ public sealed class AllocationTests
         env.Reset(3, obs);
         for (int i = 0; i < 10; i++) { planner.Act(obs, action); env.Step(action, obs); }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 30; i++) planner.Act(obs, action);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => { for (int i = 0; i < 30; i++) planner.Act(obs, action); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
     }
 
     [Fact]
@@ -99,10 +102,15 @@ public sealed class AllocationTests
         env.Reset(5, obs);
         for (int i = 0; i < 10; i++) { planner.Act(obs, action); env.Step(action, obs); }
 
-        long caller = GC.GetAllocatedBytesForCurrentThread(), workers = rollout.WorkerAllocatedBytes;
-        for (int i = 0; i < 30; i++) planner.Act(obs, action);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
-        Assert.Equal(0, rollout.WorkerAllocatedBytes - workers);
+        long workers = 0;
+        Action window = () =>
+        {
+            long workersBefore = rollout.WorkerAllocatedBytes;
+            for (int i = 0; i < 30; i++) planner.Act(obs, action);
+            workers = rollout.WorkerAllocatedBytes - workersBefore; // the workers' bytes in the same window
+        };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+        Assert.Equal(0, workers);
     }
 
     [Fact]
@@ -121,8 +129,8 @@ public sealed class AllocationTests
         for (int i = 0; i < 5; i++) planner.Act(obs, action);
 
         rollout.BeforeWorkerRun = () => Thread.Sleep(5);
-        long caller = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++) planner.Act(obs, action);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
+        Action window = () => { for (int i = 0; i < 3; i++) planner.Act(obs, action); };
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 }

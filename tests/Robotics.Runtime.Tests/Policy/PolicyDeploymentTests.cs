@@ -74,9 +74,9 @@ public sealed class PolicyDeploymentTests : IDisposable
         await loop.StartEpisodeAsync(default);
         for (int i = 0; i < 100; i++) Assert.Equal(TickStatus.Commanded, loop.Tick());
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1_000; i++) loop.Tick();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Action window = () => { for (int i = 0; i < 1_000; i++) loop.Tick(); };
+        long allocated = SteadyStateAllocation.Bytes(window);
+
 
         Assert.Equal(0, allocated);
         var counts = gate.Snapshot();

@@ -146,8 +146,8 @@ public sealed class RecurrentPolicyParityTests : IDisposable
             }
         }
         Ticks(100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Ticks(1000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Action window = () => Ticks(1000);
+        Assert.Equal(0, SteadyStateAllocation.Bytes(window));
+
     }
 }

@@ -46,14 +46,17 @@ public sealed class LatentPlannerParityTests(TinyLatentModel tiny) : IClassFixtu
         float[] obs = [1f, 0f, 0.5f];
         var action = new float[1];
         for (int i = 0; i < 3; i++) controller.Act(obs, action);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 30; i++)
+        Action window = () =>
         {
-            obs[2] = i * 0.1f;
-            controller.Act(obs, action);
-            controller.Observe(action, Robotics.Core.Robots.SafetyDecision.Ok);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 30; i++)
+            {
+                obs[2] = i * 0.1f;
+                controller.Act(obs, action);
+                controller.Observe(action, Robotics.Core.Robots.SafetyDecision.Ok);
+            }
+        };
+        long allocated = SteadyStateAllocation.Bytes(window);
+
         Assert.Equal(0, allocated);
         Assert.InRange(action[0], -2f, 2f);
         Assert.Equal(5, controller.Candidates.Length);
