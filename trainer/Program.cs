@@ -11,6 +11,7 @@ root.Subcommands.Add(Robotics.Trainer.Cli.BenchCommand.CreateTdMpc2());
 root.Subcommands.Add(Robotics.Trainer.Cli.EvaluateCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.CalibrateCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.RelabelCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.VetoEvalCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.TdMpc2Command.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.SacCommand.Create());

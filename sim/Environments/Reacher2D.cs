@@ -37,7 +37,7 @@ namespace Robotics.Sim.Environments;
 /// 0.5 s, so most of the episode scores holding the target).
 /// </para>
 /// </summary>
-public sealed class Reacher2D : IEnvironment
+public sealed class Reacher2D : IEnvironment, IGoalRelabelling
 {
     private readonly Reacher2DParameters _p;
     private readonly double _a1, _a2, _a3;
@@ -135,6 +135,32 @@ public sealed class Reacher2D : IEnvironment
         _steps++;
         Observe(obs);
         return new StepResult((float)reward, false, _steps >= _p.MaxEpisodeSteps);
+    }
+
+    /// <summary>
+    /// Not real-time. The target (obs 6-7) is drawn as <see cref="Reset"/> draws it; the fingertip-minus-target (obs 8-9)
+    /// follows from the unchanged fingertip; the arm's state and the dynamics are untouched.
+    /// </summary>
+    public float Relabel(ReadOnlySpan<float> obs, ReadOnlySpan<float> action, ReadOnlySpan<float> nextObs, Random rng,
+                         Span<float> newObs, Span<float> newNext)
+    {
+        double r = _p.TargetRadius * Math.Sqrt(rng.NextDouble()), phi = (rng.NextDouble() * 2 - 1) * Math.PI;
+        float tx = (float)(r * Math.Cos(phi)), ty = (float)(r * Math.Sin(phi));
+        Retarget(obs, tx, ty, newObs);
+        Retarget(nextObs, tx, ty, newNext);
+        double t1 = Math.Clamp((double)action[0], -_p.MaxTorque, _p.MaxTorque);
+        double t2 = Math.Clamp((double)action[1], -_p.MaxTorque, _p.MaxTorque);
+        return (float)Reacher2DCost.Reward(newObs[8], newObs[9], t1, t2, _cost.Parameters);
+    }
+
+    private static void Retarget(ReadOnlySpan<float> o, float tx, float ty, Span<float> into)
+    {
+        o.CopyTo(into);
+        float px = o[8] + o[6], py = o[9] + o[7];   // the fingertip, unchanged
+        into[6] = tx;
+        into[7] = ty;
+        into[8] = px - tx;
+        into[9] = py - ty;
     }
 
     /// <summary>The reward for fingertip-minus-target (dx, dy) and clipped torques; see the class comment.</summary>

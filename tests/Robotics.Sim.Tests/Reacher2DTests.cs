@@ -109,4 +109,36 @@ public class Reacher2DTests
         double c = Math.Cos(s.Q2);
         return (a1 + 2 * a2 * c) * s.Q1Dot + (a3 + a2 * c) * s.Q2Dot;
     }
+
+    [Fact]
+    public void Relabel_GivesTheTransitionTheRobotMakesUnderTheNewTarget()
+    {
+        var rng = new Random(3);
+        var recorded = new Reacher2D(0);
+        var replay = new Reacher2D(0);
+        float[] obs = new float[10], next = new float[10], newObs = new float[10], newNext = new float[10], truth = new float[10], truthNext = new float[10];
+        float[] action = [0.7f, -1.4f];   // the second torque beyond the limit: the reward sees it clipped
+        for (int trial = 0; trial < 20; trial++)
+        {
+            double q1 = rng.NextDouble() * 6 - 3, q2 = rng.NextDouble() * 6 - 3, w1 = rng.NextDouble() * 4 - 2, w2 = rng.NextDouble() * 4 - 2;
+            recorded.SetState(q1, q2, w1, w2, 0.05, -0.1, obs);
+            float reward = recorded.Step(action, next).Reward;
+
+            float relabelled = recorded.Relabel(obs, action, next, rng, newObs, newNext);
+
+            replay.SetState(q1, q2, w1, w2, newObs[6], newObs[7], truth);
+            float truthReward = replay.Step(action, truthNext).Reward;
+            Assert.True(Math.Sqrt(newObs[6] * newObs[6] + newObs[7] * newObs[7]) <= new Reacher2DParameters().TargetRadius + 1e-6);
+            Assert.NotEqual(obs[6], newObs[6]);
+            Assert.Equal(obs.AsSpan(0, 6).ToArray(), newObs.AsSpan(0, 6).ToArray());   // the arm is untouched
+            Assert.Equal(next.AsSpan(0, 6).ToArray(), newNext.AsSpan(0, 6).ToArray());
+            for (int d = 0; d < 10; d++)
+            {
+                Assert.Equal(truth[d], newObs[d], 1e-5f);
+                Assert.Equal(truthNext[d], newNext[d], 1e-5f);
+            }
+            Assert.Equal(truthReward, relabelled, 1e-5f);
+            Assert.NotEqual(reward, relabelled);
+        }
+    }
 }

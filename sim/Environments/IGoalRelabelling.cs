@@ -1,0 +1,18 @@
+namespace Robotics.Sim.Environments;
+
+/// <summary>
+/// A robot whose observation carries a goal its dynamics ignore (the reacher's target). Replacing the goal of a recorded
+/// transition gives another true transition, so a world model can be shown goals the robot never had (hindsight-style
+/// relabelling). Without it, an ensemble is uncertain about an input that does not matter: a target between the few the
+/// training episodes had makes it disagree for the whole episode. Not real-time.
+/// </summary>
+public interface IGoalRelabelling
+{
+    /// <summary>
+    /// Writes into <paramref name="newObs"/> and <paramref name="newNext"/> the transition (<paramref name="obs"/>,
+    /// <paramref name="action"/>, <paramref name="nextObs"/>) with a goal drawn from the robot's own goal distribution by
+    /// <paramref name="rng"/>, and returns its reward under that goal.
+    /// </summary>
+    float Relabel(ReadOnlySpan<float> obs, ReadOnlySpan<float> action, ReadOnlySpan<float> nextObs, Random rng,
+                  Span<float> newObs, Span<float> newNext);
+}
