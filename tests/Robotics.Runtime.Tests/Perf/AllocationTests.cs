@@ -23,21 +23,7 @@ public sealed class AllocationTests
         await loop.StartEpisodeAsync(CancellationToken.None);
         for (int i = 0; i < 50; i++) // warm-up: first calls bind buffers and JIT
             if (loop.Tick() == TickStatus.EpisodeEnded) await loop.StartEpisodeAsync(CancellationToken.None);
-        async Task<long> Window()
-        {
-            long bytes = 0;
-            int done = 0;
-            while (done < ticks)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                TickStatus s = loop.Tick();
-                bytes += GC.GetAllocatedBytesForCurrentThread() - before;
-                if (s == TickStatus.EpisodeEnded) await loop.StartEpisodeAsync(CancellationToken.None);
-                else done++;
-            }
-            return bytes;
-        }
-        return (await SteadyStateAllocation.BytesAsync(Window)).Bytes;
+        return (await Robotics.Runtime.Tests.Fakes.LoopAllocation.TicksAsync(loop, ticks)).Bytes;
     }
 
     [Fact]

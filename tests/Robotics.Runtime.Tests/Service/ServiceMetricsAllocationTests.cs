@@ -24,21 +24,7 @@ public sealed class ServiceMetricsAllocationTests
         for (int i = 0; i < 50; i++)   // warm-up: JIT, first bindings
             if (loop.Tick() == TickStatus.EpisodeEnded) await loop.StartEpisodeAsync(CancellationToken.None);
         long answeredBefore = metrics.StatesAnswered, periodsBefore = metrics.PeriodSeconds.Count;
-        async Task<long> Window()
-        {
-            long bytes = 0;
-            int done = 0;
-            while (done < 1000)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                TickStatus s = loop.Tick();
-                bytes += GC.GetAllocatedBytesForCurrentThread() - before;
-                if (s == TickStatus.EpisodeEnded) await loop.StartEpisodeAsync(CancellationToken.None);
-                else done++;
-            }
-            return bytes;
-        }
-        var (allocated, ran) = await SteadyStateAllocation.BytesAsync(Window);
+        var (allocated, ran) = await Robotics.Runtime.Tests.Fakes.LoopAllocation.TicksAsync(loop, 1000);
         Assert.Equal(0, allocated);
         Assert.Equal(1000 * ran, metrics.StatesAnswered - answeredBefore);
         Assert.Equal(1000 * ran, metrics.PlanSeconds.CumulativeCount(metrics.PlanSeconds.Bounds.Count) - 50);
