@@ -8,11 +8,16 @@ namespace Robotics.Sim.Environments;
 /// </summary>
 public interface IGoalRelabelling
 {
+    /// <summary>Length of the goal <see cref="DrawGoal"/> writes.</summary>
+    int GoalDimension { get; }
+
+    /// <summary>Draws a goal from the robot's own goal distribution (as its reset does) into <paramref name="goal"/>.</summary>
+    void DrawGoal(Random rng, Span<float> goal);
+
     /// <summary>
     /// Writes into <paramref name="newObs"/> and <paramref name="newNext"/> the transition (<paramref name="obs"/>,
-    /// <paramref name="action"/>, <paramref name="nextObs"/>) with a goal drawn from the robot's own goal distribution by
-    /// <paramref name="rng"/>, and returns its reward under that goal.
+    /// <paramref name="action"/>, <paramref name="nextObs"/>) under <paramref name="goal"/>, and returns its reward under it.
     /// </summary>
-    float Relabel(ReadOnlySpan<float> obs, ReadOnlySpan<float> action, ReadOnlySpan<float> nextObs, Random rng,
+    float Relabel(ReadOnlySpan<float> obs, ReadOnlySpan<float> action, ReadOnlySpan<float> nextObs, ReadOnlySpan<float> goal,
                   Span<float> newObs, Span<float> newNext);
 }

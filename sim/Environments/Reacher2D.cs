@@ -112,9 +112,7 @@ public sealed class Reacher2D : IEnvironment, IGoalRelabelling
         _q2 = _rng.Symmetric(Math.PI);
         _w1 = _rng.Symmetric(0.1);
         _w2 = _rng.Symmetric(0.1);
-        double r = _p.TargetRadius * Math.Sqrt(_rng.NextDouble()), phi = _rng.Symmetric(Math.PI);
-        _tx = r * Math.Cos(phi);
-        _ty = r * Math.Sin(phi);
+        (_tx, _ty) = Target(_rng.NextDouble(), _rng.Symmetric(Math.PI));
         _steps = 0;
         Observe(obs);
     }
@@ -137,15 +135,32 @@ public sealed class Reacher2D : IEnvironment, IGoalRelabelling
         return new StepResult((float)reward, false, _steps >= _p.MaxEpisodeSteps);
     }
 
+    /// <summary>The target at uniform draws <paramref name="u"/> in [0, 1) and <paramref name="phi"/> in [-pi, pi): uniform over the disc.</summary>
+    private (double X, double Y) Target(double u, double phi)
+    {
+        double r = _p.TargetRadius * Math.Sqrt(u);
+        return (r * Math.Cos(phi), r * Math.Sin(phi));
+    }
+
+    /// <summary>The goal is the target (x, y).</summary>
+    public int GoalDimension => 2;
+
+    /// <summary>Not real-time. The target, drawn as <see cref="Reset"/> draws it.</summary>
+    public void DrawGoal(Random rng, Span<float> goal)
+    {
+        var (x, y) = Target(rng.NextDouble(), (rng.NextDouble() * 2 - 1) * Math.PI);
+        goal[0] = (float)x;
+        goal[1] = (float)y;
+    }
+
     /// <summary>
-    /// Not real-time. The target (obs 6-7) is drawn as <see cref="Reset"/> draws it; the fingertip-minus-target (obs 8-9)
-    /// follows from the unchanged fingertip; the arm's state and the dynamics are untouched.
+    /// Not real-time. The target (obs 6-7) becomes <paramref name="goal"/>; the fingertip-minus-target (obs 8-9) follows
+    /// from the unchanged fingertip; the arm's state and the dynamics are untouched.
     /// </summary>
-    public float Relabel(ReadOnlySpan<float> obs, ReadOnlySpan<float> action, ReadOnlySpan<float> nextObs, Random rng,
+    public float Relabel(ReadOnlySpan<float> obs, ReadOnlySpan<float> action, ReadOnlySpan<float> nextObs, ReadOnlySpan<float> goal,
                          Span<float> newObs, Span<float> newNext)
     {
-        double r = _p.TargetRadius * Math.Sqrt(rng.NextDouble()), phi = (rng.NextDouble() * 2 - 1) * Math.PI;
-        float tx = (float)(r * Math.Cos(phi)), ty = (float)(r * Math.Sin(phi));
+        float tx = goal[0], ty = goal[1];
         Retarget(obs, tx, ty, newObs);
         Retarget(nextObs, tx, ty, newNext);
         double t1 = Math.Clamp((double)action[0], -_p.MaxTorque, _p.MaxTorque);

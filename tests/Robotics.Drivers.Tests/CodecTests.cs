@@ -196,7 +196,6 @@ public class CodecTests
         };
         Assert.Equal(0, SteadyStateAllocation.Bytes(window));
 
-
         var back = new CommandBuffer(2);
         Assert.True(CommandJson.TryParse(new ReadOnlySequence<byte>(buffer.WrittenMemory), back));
         Assert.Equal((7, 41, 150, SafetyDecision.Clamped), (back.Seq, back.StateSeq, back.TtlMs, back.Safety));

@@ -258,7 +258,6 @@ public class LatestWinsMailboxTests
         Action waiting = () => { for (int i = 0; i < 1_000; i++) m.Wait(TimeSpan.Zero); };
         long wait = SteadyStateAllocation.Bytes(waiting);
 
-
         Assert.Equal(0, publish);
         Assert.Equal(0, take);
         Assert.Equal(0, wait);

@@ -63,7 +63,6 @@ public class AllocationTests
         Action window = () => Run(1000);
         long allocated = SteadyStateAllocation.Bytes(window);
 
-
         Assert.Equal(0, allocated);
         var counts = gate.Snapshot();
         Assert.True(counts[VetoChoice.Candidate] > 0 && counts[VetoChoice.Hold] > 0 && counts[VetoChoice.SafeAction] > 0

@@ -124,7 +124,9 @@ public class Reacher2DTests
             recorded.SetState(q1, q2, w1, w2, 0.05, -0.1, obs);
             float reward = recorded.Step(action, next).Reward;
 
-            float relabelled = recorded.Relabel(obs, action, next, rng, newObs, newNext);
+            var goal = new float[recorded.GoalDimension];
+            recorded.DrawGoal(rng, goal);
+            float relabelled = recorded.Relabel(obs, action, next, goal, newObs, newNext);
 
             replay.SetState(q1, q2, w1, w2, newObs[6], newObs[7], truth);
             float truthReward = replay.Step(action, truthNext).Reward;

@@ -32,16 +32,28 @@ public static class RelabelCommand
             catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException) { throw new UsageException($"--data: {e.Message}"); }
             if (training.Environment is not IGoalRelabelling robot)
                 throw new UsageException($"--data: '{training.Environment.Id}' carries no goal to relabel (robots that do: reacher2d)");
-            var episodes = EpisodeReader.ReadEpisodes(parse.GetValue(data)!);
+            // TrainingData read and checked every file; its transitions come in episode order.
+            var episodes = training.Transitions.GroupBy(t => t.Episode).Select(g => new Episode(g.Key, g.ToList())).ToList();
             string first = Directory.EnumerateFiles(parse.GetValue(data)!, "*.parquet").Order(StringComparer.Ordinal).First();
+            var metadata = new Dictionary<string, string>(EpisodeReader.ReadMetadata(first)) { [TrainingData.EnvKey] = training.Environment.Id };
             var outDir = OutputDirectory.ClaimEmpty(parse.GetValue(output), "--out");
             int n = 0;
-            using (var writer = new EpisodeWriter(outDir.Path, new EpisodeWriterOptions { Metadata = new Dictionary<string, string>(EpisodeReader.ReadMetadata(first)) { [TrainingData.EnvKey] = training.Environment.Id }, Durable = false }))
+            var writer = new EpisodeWriter(outDir.Path, new EpisodeWriterOptions { Metadata = metadata, Durable = false });
+            try
+            {
                 foreach (var e in GoalRelabelling.Relabel(episodes, robot, k, parse.GetValue(seed)))
                 {
                     writer.WriteEpisode(e);
                     n++;
                 }
+                writer.Dispose();
+            }
+            catch
+            {
+                writer.Dispose();
+                outDir.Rollback(writer.WrittenFiles);   // nothing partial left: the folder we made, or the files we wrote
+                throw;
+            }
             Console.WriteLine($"wrote {n} episodes ({episodes.Count} recorded + {k} x {episodes.Count} relabelled) of '{training.Environment.Id}' to {outDir.Path}");
             return CliApp.ExitOk;
         });

@@ -11,27 +11,25 @@ namespace Robotics.Trainer.Data;
 /// </summary>
 public static class GoalRelabelling
 {
-    /// <summary>Id of copy k (1..copies) of episode <paramref name="id"/>: originals keep theirs, copies follow in blocks.</summary>
-    public static long CopyId(long id, int k, long originals) => id + k * originals;
-
+    /// <summary>The episodes, then <paramref name="copies"/> blocks of them, copy k of episode i with id i + k x (max id + 1).</summary>
     public static IEnumerable<Episode> Relabel(IReadOnlyList<Episode> episodes, IGoalRelabelling robot, int copies, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
         var rng = new Random(seed);
-        long originals = episodes.Count == 0 ? 0 : episodes.Max(e => e.Id) + 1;
+        long block = episodes.Count == 0 ? 0 : episodes.Max(e => e.Id) + 1;
+        var goal = new float[robot.GoalDimension];
         foreach (var e in episodes) yield return e;
         for (int k = 1; k <= copies; k++)
             foreach (var e in episodes)
             {
-                long id = CopyId(e.Id, k, originals);
+                long id = e.Id + k * block;
+                robot.DrawGoal(rng, goal);   // one goal per copy: a target does not move within an episode
                 var rows = new List<Transition>(e.Transitions.Count);
-                // One goal per copied episode (a target does not move within an episode): the same draw for every row.
-                int goalSeed = rng.Next();
                 foreach (var t in e.Transitions)
                 {
                     var obs = new float[t.Obs.Length];
                     var next = new float[t.NextObs.Length];
-                    float reward = robot.Relabel(t.Obs, t.Action, t.NextObs, new Random(goalSeed), obs, next);
+                    float reward = robot.Relabel(t.Obs, t.Action, t.NextObs, goal, obs, next);
                     rows.Add(t with { Episode = id, Obs = obs, NextObs = next, Reward = reward });
                 }
                 yield return new Episode(id, rows) { Metadata = e.Metadata };

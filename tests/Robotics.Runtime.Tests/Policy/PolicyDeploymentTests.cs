@@ -77,7 +77,6 @@ public sealed class PolicyDeploymentTests : IDisposable
         Action window = () => { for (int i = 0; i < 1_000; i++) loop.Tick(); };
         long allocated = SteadyStateAllocation.Bytes(window);
 
-
         Assert.Equal(0, allocated);
         var counts = gate.Snapshot();
         Assert.True(counts[SafetyDecision.Vetoed] + counts[SafetyDecision.Fallback] > 100, counts.ToString());
