@@ -29,6 +29,7 @@ public static class VetoEvalCommand
         var seeds = new Option<string>("--seeds") { Description = "Seeds, comma-separated (each: its own calibration and evaluation start states).", DefaultValueFactory = _ => "0,1,2" };
         var calib = new Option<int>("--calibration-episodes") { Description = "Controller episodes per seed recorded for calibration.", DefaultValueFactory = _ => d.CalibrationEpisodes };
         var calibTicks = new Option<int>("--calibration-ticks") { Description = "Instead of --calibration-episodes: whole calibration episodes until they hold at least this many ticks (0: off).", DefaultValueFactory = _ => 0 };
+        var gatedRounds = new Option<int>("--gated-rounds") { Description = "Closed-loop calibration: rounds of calibration episodes gated at the latest threshold, until one vetoes at most --false-veto-rate of its ticks (0: calibrate on the unvetoed round alone).", DefaultValueFactory = _ => d.GatedRounds };
         var vetoCandidate = Robotics.Runtime.Cli.VetoCandidateOption.Create();
         var calibGate = new Option<string>("--calibration-gate") { Description = "Gate of the calibration episodes: no-veto (the controller's own trajectories, which a vetoing gate follows until its first veto) | safety (under the card's threshold).", DefaultValueFactory = _ => "no-veto" };
         var eval = new Option<int>("--eval-episodes") { Description = "Controller episodes per seed (other start states) on which false vetoes are counted.", DefaultValueFactory = _ => d.EvalEpisodes };
@@ -45,7 +46,7 @@ public static class VetoEvalCommand
         var threads = new Option<int>("--threads") { Description = "Planner model threads.", DefaultValueFactory = _ => 1 };
 
         var command = new Command("veto-eval", "Measure the uncertainty veto on the deployed controller's own episodes: calibrate, count false vetoes, probe OOD states.");
-        foreach (Option o in new Option[] { model, training, output, seeds, calib, calibTicks, calibGate, vetoCandidate, eval, rate, bound, perTransition, oodStates, perState, margin, planner, horizon, population, iterations, threads })
+        foreach (Option o in new Option[] { model, training, output, seeds, calib, calibTicks, calibGate, gatedRounds, vetoCandidate, eval, rate, bound, perTransition, oodStates, perState, margin, planner, horizon, population, iterations, threads })
             command.Options.Add(o);
         command.SetAction((parse, ct) => Run(parse, ct));
         return command;
@@ -70,7 +71,7 @@ public static class VetoEvalCommand
                 options = new VetoEvalOptions
                 {
                     ModelPath = modelPath, TrainingDataDir = parse.GetValue(training)!, OutDir = parse.GetValue(output)!,
-                    Seeds = ParseSeeds(parse.GetValue(seeds)!), CalibrationEpisodes = parse.GetValue(calib), CalibrationTicks = parse.GetValue(calibTicks), EvalEpisodes = parse.GetValue(eval),
+                    Seeds = ParseSeeds(parse.GetValue(seeds)!), CalibrationEpisodes = parse.GetValue(calib), CalibrationTicks = parse.GetValue(calibTicks), GatedRounds = parse.GetValue(gatedRounds), EvalEpisodes = parse.GetValue(eval),
                     FalseVetoRate = parse.GetValue(rate), FalseVetoBound = parse.GetValue(bound), PerTransition = parse.GetValue(perTransition), OodStates = parse.GetValue(oodStates), ActionsPerState = parse.GetValue(perState),
                     OodMargin = parse.GetValue(margin),
                     VetoFallback = Robotics.Runtime.Cli.VetoCandidateOption.Parse(parse.GetValue(vetoCandidate)!),
@@ -93,9 +94,9 @@ public static class VetoEvalCommand
                 var (range, rows) = await VetoEvaluation.RunAsync(options, Console.Out, ct).ConfigureAwait(false);
                 string csv = Path.Combine(outDir.Path, "veto-eval.csv");
                 var inv = CultureInfo.InvariantCulture;
-                var lines = new List<string> { "robot,seed,training_range,threshold_method,target_rate,calibration_transitions,training_held_out,threshold_before,threshold,calibration_replay_rate,eval_ticks,uncertainty_vetoes,false_veto_rate,eval_replay_rate,replaced,score_rate,score_rate_before,ood_samples,ood_vetoed,ood_rate,eval_return" };
+                var lines = new List<string> { "robot,seed,training_range,threshold_method,target_rate,calibration_transitions,training_held_out,threshold_before,threshold,calibration_replay_rate,eval_ticks,uncertainty_vetoes,false_veto_rate,eval_replay_rate,replaced,score_rate,score_rate_before,ood_samples,ood_vetoed,ood_rate,eval_return,calibration_rounds,verified" };
                 lines.AddRange(rows.Select(r => string.Create(inv,
-                    $"{r.Robot},{r.Seed},\"{range.Describe()}\",{r.ThresholdMethod},{options.FalseVetoRate},{r.CalibrationTransitions},{r.TrainingHeldOut},{r.ThresholdBefore:G6},{r.Threshold:G6},{r.CalibrationReplayRate:F5},{r.EvalTicks},{r.UncertaintyVetoes},{r.FalseVetoRate:F5},{r.EvalReplayRate:F5},{r.Replaced},{r.ScoreRate:F5},{r.ScoreRateBefore:F5},{r.Ood.Samples},{r.Ood.Vetoed},{r.Ood.Rate:F5},{r.EvalReturn:F2}")));
+                    $"{r.Robot},{r.Seed},\"{range.Describe()}\",{r.ThresholdMethod},{options.FalseVetoRate},{r.CalibrationTransitions},{r.TrainingHeldOut},{r.ThresholdBefore:G6},{r.Threshold:G6},{r.CalibrationReplayRate:F5},{r.EvalTicks},{r.UncertaintyVetoes},{r.FalseVetoRate:F5},{r.EvalReplayRate:F5},{r.Replaced},{r.ScoreRate:F5},{r.ScoreRateBefore:F5},{r.Ood.Samples},{r.Ood.Vetoed},{r.Ood.Rate:F5},{r.EvalReturn:F2},{r.CalibrationRounds.Count},{r.Verified}")));
                 File.WriteAllLines(csv, lines);
                 var episodeLines = new List<string> { "robot,seed,episode,ticks,uncertainty_vetoes,judged_u_median,judged_u_max,threshold,return,start_obs" };
                 episodeLines.AddRange(rows.SelectMany(r => r.Episodes.Select(e => string.Create(inv,

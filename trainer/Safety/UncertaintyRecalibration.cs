@@ -20,10 +20,12 @@ namespace Robotics.Trainer.Safety;
 /// default); null with <paramref name="PerTransition"/> for the split-conformal rate of single transitions.
 /// </param>
 /// <param name="PerTransition">Calibrate the rate of single transitions (split-conformal, no hysteresis) instead of ticks.</param>
+/// <param name="Provenance">Optional: how the episodes were produced, appended to the card's <c>calibration_data</c>.</param>
 public sealed record RecalibrationOptions(string ModelPath, IReadOnlyList<string> DataDirs,
                                           double FalseVetoRate = ConformalThreshold.DefaultFalseVetoRate, string? OutPath = null,
                                           string? TrainingDataDir = null, DisagreementMeasure? Measure = null,
-                                          UncertaintyVetoOptions? Hysteresis = null, bool PerTransition = false)
+                                          UncertaintyVetoOptions? Hysteresis = null, bool PerTransition = false,
+                                          string? Provenance = null)
 {
     /// <summary>The hysteresis calibrated under (the gate's default unless given).</summary>
     public UncertaintyVetoOptions VetoHysteresis => Hysteresis ?? new UncertaintyVetoOptions();
@@ -111,7 +113,8 @@ public static class UncertaintyRecalibration
 
             string data = string.Join("; ", options.DataDirs.Select(d => $"{d} (sha256 {EpisodeReader.Digest(d)[..16]})"));
             string source = $"recorded episodes: {data}, {episodes.Count} episodes, {n} transitions" +
-                            (options.TrainingDataDir is null ? "" : $"; held-out rows of the training data {options.TrainingDataDir}: {heldOut.Count} transitions");
+                            (options.TrainingDataDir is null ? "" : $"; held-out rows of the training data {options.TrainingDataDir}: {heldOut.Count} transitions") +
+                            (options.Provenance is null ? "" : $"; {options.Provenance}");
             var after = ConformalThreshold.Calibrate(all, options.FalseVetoRate, source,
                                                      file.Card.Uncertainty?.Method ?? UncertaintyCalibration.EnsembleDisagreement)
                         with { TrainingSplit = file.Card.Uncertainty?.TrainingSplit, CalibrationEpisodes = episodes.Count };

@@ -30,6 +30,12 @@ public sealed record VetoEvalOptions
     /// than a deployment at the new threshold goes.
     /// </summary>
     public GateKind CalibrationGate { get; init; } = GateKind.NoVeto;
+    /// <summary>
+    /// Gated calibration rounds after the first (<see cref="ClosedLoopCalibration"/>): each reruns the calibration
+    /// episodes' budget on fresh starts under the latest threshold and ends the search when it vetoes at most
+    /// <see cref="FalseVetoRate"/> of its ticks. 0: calibrate on the first round alone.
+    /// </summary>
+    public int GatedRounds { get; init; } = 2;
     /// <summary>Controller episodes per seed, on other start states, on which false vetoes are counted.</summary>
     public int EvalEpisodes { get; init; } = 5;
     public double FalseVetoRate { get; init; } = ConformalThreshold.DefaultFalseVetoRate;
@@ -60,13 +66,14 @@ public sealed record VetoEvalOptions
         if (!(FalseVetoBound > 0 && FalseVetoBound < 1)) throw new ArgumentException($"--false-veto-bound must be in (0, 1), got {FalseVetoBound}");
         if (OodStates < 1 || ActionsPerState < 1) throw new ArgumentException($"--ood-states and --actions-per-state must be >= 1, got {OodStates} and {ActionsPerState}");
         if (!(OodMargin >= 0 && OodMargin < 1)) throw new ArgumentException($"--ood-margin must be in [0, 1), got {OodMargin}");
+        if (GatedRounds is < 0 or > 9) throw new ArgumentException($"--gated-rounds must be in [0, 9], got {GatedRounds}");
         if (CalibrationGate is not (GateKind.NoVeto or GateKind.Safety)) throw new ArgumentException($"--calibration-gate must be no-veto or safety, got {CalibrationGate}");
         VetoFallback?.Validate();
         Controller.Validate();
         return this;
     }
 
-    /// <summary>Start seeds of the calibration and evaluation episodes: disjoint per seed and between the two.</summary>
-    public static int CalibrationSeed(int seed) => 10_000 + 100 * seed;
+    /// <summary>Start seeds of the calibration (per round) and evaluation episodes: disjoint per seed, per round and between the two.</summary>
+    public static int CalibrationSeed(int seed, int round = 0) => 10_000 + 1_000 * round + 100 * seed;
     public static int EvalSeed(int seed) => 20_000 + 100 * seed;
 }

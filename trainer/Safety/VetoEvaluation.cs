@@ -34,6 +34,10 @@ public sealed record VetoEvalRow(string Robot, int Seed, long CalibrationTransit
                                  IReadOnlyList<VetoEvalEpisode> Episodes)
 {
     public double FalseVetoRate => EvalTicks == 0 ? 0 : UncertaintyVetoes / (double)EvalTicks;
+    /// <summary>The calibration rounds (<see cref="ClosedLoopCalibration"/>).</summary>
+    public IReadOnlyList<CalibrationRound> CalibrationRounds { get; init; } = [];
+    /// <summary>Whether a gated calibration round kept to the target at <see cref="Threshold"/>.</summary>
+    public bool Verified { get; init; }
 }
 
 /// <summary>One evaluation episode: its ticks, uncertainty vetoes, largest judged U and start observation (where a whole episode is vetoed, why).</summary>
@@ -70,18 +74,31 @@ public static class VetoEvaluation
             string calibDir = Path.Combine(dir, "calibration-episodes"), evalDir = Path.Combine(dir, "eval-episodes"), model = Path.Combine(dir, "model.onnx");
             Directory.CreateDirectory(dir);
 
-            // 1. The deployed controller's own episodes, recorded.
+            // 1-2. The deployed controller's own episodes, recorded: round 0 without the veto, then gated at the latest
+            // threshold until a round keeps to the target (ClosedLoopCalibration); each calibrates on ticks vetoed with the
+            // gate's hysteresis (or per transition), pooled with the rows training held out.
             Func<List<SessionEpisode>, bool> calibrated = options.CalibrationTicks > 0
                 ? eps => eps.Sum(e => e.Safety.Ticks) >= options.CalibrationTicks
                 : eps => eps.Count >= options.CalibrationEpisodes;
-            var calib = await RunEpisodesAsync(options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed), calibrated,
-                                               options, calibDir, options.CalibrationGate, ct).ConfigureAwait(false);
-            log.WriteLine($"  seed {seed}: {calib.Count} calibration episodes under gate {options.CalibrationGate} ({calib.Sum(e => e.Safety.Ticks)} ticks), returns {string.Join(", ", calib.Select(e => e.Report.Return.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
-
-            // 2. The threshold from them and the rows training held out: ticks vetoed with the gate's hysteresis, or per transition.
             var hysteresis = new UncertaintyVetoOptions();
-            var cal = UncertaintyRecalibration.Run(new RecalibrationOptions(options.ModelPath, [calibDir], options.FalseVetoRate, model, options.TrainingDataDir,
-                                                                            Hysteresis: hysteresis, PerTransition: options.PerTransition));
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            async Task<CalibrationRound> RunRound(int round, RecalibrationResult? gated, CancellationToken token)
+            {
+                string roundDir = round == 0 ? calibDir : $"{calibDir}-round{round}";
+                var gate = gated is null ? options.CalibrationGate : GateKind.Safety;
+                var eps = await RunEpisodesAsync(gated?.OutPath ?? options.ModelPath, robot, VetoEvalOptions.CalibrationSeed(seed, round), calibrated,
+                                                 options, roundDir, gate, token).ConfigureAwait(false);
+                return new CalibrationRound(round, roundDir, gated?.After.VetoThreshold, eps.Sum(e => e.Safety.Ticks), eps.Sum(e => e.Safety[SafetyCheck.UncertaintyVeto]));
+            }
+            RecalibrationResult Recalibrate(IReadOnlyList<string> dirs, int round) => UncertaintyRecalibration.Run(new RecalibrationOptions(
+                options.ModelPath, dirs, options.FalseVetoRate, Path.Combine(dir, $"model-round{round}.onnx"), options.TrainingDataDir,
+                Hysteresis: hysteresis, PerTransition: options.PerTransition,
+                Provenance: round == 0 ? null : $"closed loop: round 0 under gate {options.CalibrationGate}, rounds 1..{round} gated at the previous round's threshold"));
+            var loop = await ClosedLoopCalibration.RunAsync(options.GatedRounds, options.FalseVetoRate, RunRound, Recalibrate, r => log.WriteLine(string.Create(inv,
+                $"  seed {seed}: calibration round {r.Index} under {(r.GateThreshold is { } g ? $"threshold {g:G4}" : $"gate {options.CalibrationGate}")}: {r.Ticks} ticks, {r.Vetoes} vetoed ({r.VetoRate:P2})")), ct).ConfigureAwait(false);
+            var cal = loop.Calibration;
+            File.Copy(cal.OutPath, model, overwrite: true);
+            log.WriteLine(string.Create(inv, $"  seed {seed}: threshold {cal.After.VetoThreshold:G4} after {loop.Rounds.Count} calibration round(s), {(loop.Verified ? "verified by a gated round" : options.GatedRounds == 0 ? "no gated round" : "not verified: the last gated round vetoed more than the target")}"));
 
             // 3. Fresh episodes with the re-calibrated gate (recorded, with the proposals it judged).
             var eval = await RunEpisodesAsync(model, robot, VetoEvalOptions.EvalSeed(seed), eps => eps.Count >= options.EvalEpisodes, options, evalDir, GateKind.Safety, ct).ConfigureAwait(false);
@@ -107,7 +124,8 @@ public static class VetoEvaluation
 
             var row = new VetoEvalRow(robot, seed, cal.After.CalibrationTransitions ?? 0, cal.TrainingHeldOut, before, after, ticks, vetoes, replaced,
                                       Rate(scores, before), Rate(scores, after), ood, eval.Average(e => e.Report.Return),
-                                      cal.After.ThresholdMethod ?? "", cal.Ticks?.VetoedRate ?? double.NaN, evalReplay, episodes);
+                                      cal.After.ThresholdMethod ?? "", cal.Ticks?.VetoedRate ?? double.NaN, evalReplay, episodes)
+                      { CalibrationRounds = loop.Rounds, Verified = loop.Verified };
             rows.Add(row);
             foreach (var ep in episodes.Where(ep => ep.UncertaintyVetoes > 0))
                 log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
