@@ -35,7 +35,7 @@ public sealed record VetoEvalOptions
     /// episodes' budget on fresh starts under the latest threshold and ends the search when it vetoes at most
     /// <see cref="FalseVetoRate"/> of its ticks. 0: calibrate on the first round alone.
     /// </summary>
-    public int GatedRounds { get; init; } = 2;
+    public int GatedRounds { get; init; } = 3;
     /// <summary>Controller episodes per seed, on other start states, on which false vetoes are counted.</summary>
     public int EvalEpisodes { get; init; } = 5;
     public double FalseVetoRate { get; init; } = ConformalThreshold.DefaultFalseVetoRate;
