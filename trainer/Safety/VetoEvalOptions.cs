@@ -59,7 +59,8 @@ public sealed record VetoEvalOptions
         if (!Directory.Exists(TrainingDataDir)) throw new ArgumentException($"--training-data '{TrainingDataDir}' is not a folder");
         if (string.IsNullOrWhiteSpace(OutDir)) throw new ArgumentException("--out is required");
         if (Seeds is not { Count: > 0 } || Seeds.Distinct().Count() != Seeds.Count) throw new ArgumentException("--seeds: give one or more distinct seeds");
-        if (Seeds.Any(s => s is < 0 or > 999)) throw new ArgumentException("--seeds must be in [0, 999]");
+        // CalibrationSeed / EvalSeed are disjoint over seeds 0..9 and rounds 0..9 only.
+        if (Seeds.Any(s => s is < 0 or > 9)) throw new ArgumentException("--seeds must be in [0, 9]");
         if (CalibrationEpisodes < 1 || EvalEpisodes < 1) throw new ArgumentException($"--calibration-episodes and --eval-episodes must be >= 1, got {CalibrationEpisodes} and {EvalEpisodes}");
         if (CalibrationTicks is < 0 or > 1_000_000) throw new ArgumentException($"--calibration-ticks must be in [0, 1000000], got {CalibrationTicks}");
         if (!(FalseVetoRate > 0 && FalseVetoRate < 1)) throw new ArgumentException($"--false-veto-rate must be in (0, 1), got {FalseVetoRate}");
