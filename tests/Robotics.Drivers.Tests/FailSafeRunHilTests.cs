@@ -20,9 +20,9 @@ namespace Robotics.Drivers.Tests;
 public class FailSafeRunHilTests
 {
     // A small MPPI budget over the shipped ensemble: plans of a few milliseconds.
-    private static readonly string[] Planner = ["--planner", "mppi", "--horizon", "5", "--population", "32", "--iterations", "1", "--threads", "1"];
+    internal static readonly string[] Planner = ["--planner", "mppi", "--horizon", "5", "--population", "32", "--iterations", "1", "--threads", "1"];
 
-    private static (int Code, string Out, string Err) RunInProcess(Func<int, bool> fails, params string[] args)
+    internal static (int Code, string Out, string Err) RunInProcess(Func<int, bool> fails, params string[] args)
     {
         var output = new StringWriter();
         var err = new StringWriter();
@@ -77,39 +77,6 @@ public class FailSafeRunHilTests
         var commands = tap.Commands();
         Assert.All(commands.Skip(20), c => Assert.Equal((SafetyDecision.Fallback, 0f), (c.Safety, c.Action[0])));
         Assert.Equal(0f, robot.Robot.LastCommand.Action[0]);
-    }
-
-    [Fact]
-    public async Task BrokerDownFiveSeconds_RunStaysUp_RobotSitsInItsSafeAction_ControlResumesWithinOneSecond()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        using var mosquitto = new MosquittoProcess();
-        await using var robot = RobotHost.Mqtt(mosquitto.Port, "outage", lockstep: false, seed: 44);
-        var run = Task.Run(() => RunInProcess(_ => false,
-            ["--model", ShippedModel.Locate(), "--robot", $"{mosquitto.Uri}/outage", "--episodes", "2", .. Planner]), cts.Token);
-        await MqttDriverTests.Eventually(() => run.IsCompleted || robot.Robot.CommandsReceived > 20, cts.Token);
-        if (run.IsCompleted) { var early = await run; Assert.Fail("run ended early: " + early.Out + early.Err); }
-
-        mosquitto.Kill();
-        long safeBefore = robot.Robot.SafeActionSteps, stepsBefore = robot.Robot.Steps;
-        await Task.Delay(TimeSpan.FromSeconds(5), cts.Token);
-        long safeDuringOutage = robot.Robot.SafeActionSteps - safeBefore, stepsDuringOutage = robot.Robot.Steps - stepsBefore;
-        if (run.IsCompleted) { var early = await run; Assert.Fail("the runtime did not ride the outage out: " + early.Out + early.Err); }
-        mosquitto.Start();
-        long seqAtReturn = robot.Robot.StateSeq;
-        var sw = Stopwatch.StartNew();
-        await MqttDriverTests.Eventually(() => robot.Robot.LastCommand.StateSeq > seqAtReturn, cts.Token);
-        double resumed = sw.Elapsed.TotalSeconds;
-
-        var r = await run;
-        Assert.True(r.Code == 0, r.Out + r.Err);
-        // Counted against the steps the robot really took: on a loaded machine its 20 Hz clock takes fewer than 100 in 5 s.
-        // All but the last command's TTL (3 periods) and a step or two of skew are the safe action.
-        Assert.True(stepsDuringOutage >= 50, $"the robot took only {stepsDuringOutage} steps in the 5 s outage");
-        Assert.True(safeDuringOutage >= stepsDuringOutage - 6, $"the robot applied its safe action on {safeDuringOutage} of {stepsDuringOutage} steps without the broker");
-        Assert.True(resumed < 1.0, $"control resumed {resumed:F2} s after the broker came back");
-        Assert.Matches(@"loop: faults 0, deadline misses \d+, stale ticks [1-9]\d*", r.Out);   // the loop sent safe while states were missing
-        Assert.Matches(@"driver: .*reconnects [1-9]", r.Out);
     }
 
     [Theory]
