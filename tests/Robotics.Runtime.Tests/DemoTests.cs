@@ -114,6 +114,27 @@ public class DemoTests
         Assert.Equal(model.Card.Ensemble!.Elites, model.Members);
     }
 
+    /// <summary>Every built-in robot ships a model (issue 19), calibrated on its controller's own episodes.</summary>
+    [Theory]
+    [InlineData("pendulum")]
+    [InlineData("reacher2d")]
+    [InlineData("cartpole-swingup")]
+    public void ShippedModels_OnePerBuiltInRobot_CardMatchesItsRobot_ThresholdCalibratedInClosedLoop(string robot)
+    {
+        string path = Path.Combine(Path.GetDirectoryName(ShippedModel.Locate())!, robot + ".onnx");
+        Assert.True(File.Exists(path), $"shipped model missing at {path}");
+        var spec = EnvironmentRegistry.Create(robot).ToSpec("r1");
+
+        using var model = OnnxWorldModel.Load(path, spec);
+
+        ModelCardCheck.EnsureMatches(model.Card, spec);
+        Assert.Equal((robot, "pets"), (model.Card.EnvId, model.Card.Algo));
+        var u = model.Card.Uncertainty!;
+        Assert.Equal("conformal-risk-control-ticks", u.ThresholdMethod);
+        Assert.Equal(0.005, u.TargetFalseVetoRate);
+        Assert.True(u.Threshold > 0 && u.CalibrationEpisodes > 0, $"{robot}: threshold {u.Threshold}, {u.CalibrationEpisodes} calibration episodes");
+    }
+
     [Fact]
     public void Sketch_PutsTheBobAboveThePivot_WhenUpright_AndBelow_WhenHanging()
     {

@@ -22,7 +22,7 @@ public static class PetsCommand
         var outDir = new Option<string>("--out") { Description = "output directory (must not already hold data)", Required = true };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "evaluation episodes after each iteration", DefaultValueFactory = _ => 5 };
         var planner = new Option<string>("--planner") { Description = "cem | mppi | icem | mcts (tree search over the discrete --discrete-actions grid)", DefaultValueFactory = _ => "cem" };
-        var horizon = new Option<int?>("--horizon") { Description = "planning horizon [default: 15; cartpole-swingup 25]" };
+        var horizon = new Option<int?>("--horizon") { Description = "planning horizon [default: 15; cartpole-swingup 50]" };
         var population = new Option<int?>("--population") { Description = "planner population (MPPI samples) [default: 200; cartpole-swingup 400]" };
         var planIterations = new Option<int>("--plan-iterations") { Description = "planner iterations per step", DefaultValueFactory = _ => 3 };
         var hidden = new Option<int?>("--hidden") { Description = "hidden units per layer [default: 64; reacher2d 200]" };

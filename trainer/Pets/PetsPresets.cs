@@ -5,8 +5,9 @@ namespace Robotics.Trainer.Pets;
 /// <c>pets</c> command starts from these and explicit flags override them.
 /// <list type="bullet">
 /// <item>pendulum: the <see cref="PetsOptions"/> defaults (3 x 64 SiLU, CEM 200 x 15 x 3).</item>
-/// <item>cartpole-swingup: CEM population 400 over horizon 25 (1.25 s): the swing-up needs to see further
-/// ahead than 15 steps, and 200 candidates rarely contain a pumping sequence.</item>
+/// <item>cartpole-swingup: CEM population 400 over horizon 50 (2.5 s): 200 candidates rarely contain a pumping
+/// sequence, and at horizon 25 the controller failed 4 of 10 swing-ups (the pole spinning past the top, where it
+/// cannot plan the catch), at 50 none (docs/results/veto/session6.md).</item>
 /// <item>reacher2d: 3 x 200 hidden units. 3 x 64 stayed at a validation MSE of 0.10-0.15 (normalised) and an
 /// evaluation return of -6 to -9 after 1,200 steps; 3 x 200 fits to 0.01-0.04 and crosses -2 by 800-1,000 steps.</item>
 /// <item>cartpole (CartPole-v1, for <c>--planner mcts</c>): 5 random episodes (one is ~20 steps), rollouts of
@@ -28,7 +29,7 @@ public static class PetsPresets
                 Budget = o.Budget with { Horizon = 20, Mcts = o.Budget.Mcts with { Simulations = 32, Rollouts = 8, DiscreteActions = 2 } },
             },
             "pendulum" => o with { Budget = o.Budget with { Mcts = o.Budget.Mcts with { DiscreteActions = 5 } } },
-            "cartpole-swingup" or "cartpole-swingup-pos" => o with { Budget = o.Budget with { Population = 400, Horizon = 25 } },
+            "cartpole-swingup" or "cartpole-swingup-pos" => o with { Budget = o.Budget with { Population = 400, Horizon = 50 } },
             "reacher2d" => o with { Ensemble = o.Ensemble with { HiddenUnits = 200 } },
             _ => o,
         };

@@ -106,7 +106,7 @@ public class PetsLoopTests : IDisposable
         Assert.Equal(200, reacher.Ensemble.HiddenUnits);
         Assert.Equal(plain.Budget, reacher.Budget);
         var cartpole = PetsPresets.For("cartpole-swingup", _dir);
-        Assert.Equal((400, 25), (cartpole.Budget.Population, cartpole.Budget.Horizon));
+        Assert.Equal((400, 50), (cartpole.Budget.Population, cartpole.Budget.Horizon));
         Assert.Equal(plain.Ensemble, cartpole.Ensemble);
         var pole = PetsPresets.For("cartpole", _dir);
         Assert.Equal((20, 32, 8, 2, 5), (pole.Budget.Horizon, pole.Budget.Mcts.Simulations, pole.Budget.Mcts.Rollouts, pole.Budget.Mcts.DiscreteActions, pole.RandomEpisodes));
