@@ -1,12 +1,14 @@
 using Robotics.Core.Episodes;
 using Robotics.Sim.Environments;
+using Robotics.Sim.Mujoco.Tasks;
 
 namespace Robotics.Trainer.Safety;
 
 /// <summary>
 /// The velocities a model's training data covered, per velocity dimension of a built-in robot, and states outside
-/// that range: the out-of-distribution probe of `veto-eval`. Positions and angles are drawn uniformly (they wrap or
-/// are bounded and the data covers them); every velocity lies beyond the range by at least the margin, up to the
+/// that range: the out-of-distribution probe of `veto-eval`. Positions and angles are drawn uniformly on the 2-D
+/// robots (they wrap or are bounded and the data covers them) and from the task's reset distribution on the MuJoCo
+/// tasks (every episode starts there); every velocity lies beyond the range by at least the margin, up to the
 /// observation bound, on a side drawn at random (weighted by room). Not real-time.
 /// </summary>
 public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Names, float[] Low, float[] High, float[] Bound)
@@ -17,7 +19,8 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
         Pendulum => [2],
         CartpoleSwingup => [3, 4],
         Reacher2D => [4, 5],
-        _ => throw new ArgumentException($"veto-eval: no velocity layout for '{env.Id}' (built-in robots: pendulum, cartpole-swingup, reacher2d)"),
+        MujocoTask m => m.VelocityObservationDims,
+        _ => throw new ArgumentException($"veto-eval: no velocity layout for '{env.Id}' (built-in robots: pendulum, cartpole-swingup, reacher2d and the mj-* tasks)"),
     };
 
     /// <summary>Min and max of each velocity over the observations and next observations of <paramref name="rows"/>.</summary>
@@ -56,6 +59,7 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
         if (!HasOodRoom(margin)) throw new InvalidOperationException($"veto-eval: the training data covers the whole velocity range of {Robot} ({Describe()})");
         var states = new List<float[]>(count);
         var obs = new float[env.ObservationSpace.Dimension];
+        var qvel = new double[env is MujocoTask mt ? mt.Sim.Nv : 0];
         double U(double s) => (rng.NextDouble() * 2 - 1) * s;
         double V(int k)
         {
@@ -73,6 +77,12 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
                 case Reacher2D r:
                     double rad = r.Parameters.TargetRadius * Math.Sqrt(rng.NextDouble()), phi = U(Math.PI);
                     r.SetState(U(Math.PI), U(Math.PI), V(0), V(1), rad * Math.Cos(phi), rad * Math.Sin(phi), obs);
+                    break;
+                case MujocoTask m:
+                    // Positions from the task's own initial distribution, which every training episode starts from.
+                    m.Reset(rng.Next(), obs);
+                    for (int k = 0; k < qvel.Length; k++) qvel[k] = V(k);
+                    m.SetVelocities(qvel, obs);
                     break;
                 default: throw new ArgumentException($"veto-eval: no state sampler for '{env.Id}'");
             }

@@ -97,6 +97,37 @@ public abstract class MujocoTask : IEnvironment, IEpisodeMetadataSource, IDispos
         InitializeEpisode();
         Sim.Forward();
         _envSteps = 0;
+        RestartObservation(obs);
+    }
+
+    /// <summary>
+    /// Observation index of each generalised velocity qvel[i]: every task here observes qvel unchanged as its last
+    /// <see cref="MujocoSimulation.Nv"/> dimensions, as DMC does. Probes of states beyond the data use it.
+    /// </summary>
+    public int[] VelocityObservationDims
+    {
+        get
+        {
+            var dims = new int[Sim.Nv];
+            for (int i = 0; i < dims.Length; i++) dims[i] = ObservationDimension - Sim.Nv + i;
+            return dims;
+        }
+    }
+
+    /// <summary>
+    /// Not real-time. Replaces the generalised velocities of the current state (positions unchanged) and writes
+    /// its observation, which the delay history then holds as it would after a reset. For out-of-distribution probes.
+    /// </summary>
+    public void SetVelocities(ReadOnlySpan<double> qvel, Span<float> obs)
+    {
+        if (qvel.Length != Sim.Nv) throw new ArgumentException($"{Id}: expected {Sim.Nv} velocities, got {qvel.Length}");
+        qvel.CopyTo(Sim.Qvel);
+        Sim.Forward();
+        RestartObservation(obs);
+    }
+
+    private void RestartObservation(Span<float> obs)
+    {
         Span<float> first = _history.AsSpan(0, ObservationDimension);
         Observe(first);
         for (int r = 1; r < _historyRows; r++) first.CopyTo(_history.AsSpan(r * ObservationDimension, ObservationDimension));

@@ -1,0 +1,82 @@
+using Robotics.Core.Episodes;
+using Robotics.Sim.Environments;
+using Robotics.Sim.Mujoco.Tasks;
+using Robotics.Trainer.Safety;
+
+namespace Robotics.Trainer.Tests.Safety;
+
+/// <summary>veto-eval's out-of-distribution probe: the range of velocities the data covered, and states beyond it.</summary>
+public class TrainingRangeTests
+{
+    /// <summary>Transitions of a few episodes under a slow, bounded square-wave action (the "training data").</summary>
+    private static List<Transition> Rows(IEnvironment env, int episodes, int steps)
+    {
+        var rows = new List<Transition>();
+        var obs = new float[env.ObservationSpace.Dimension];
+        for (int e = 0; e < episodes; e++)
+        {
+            env.Reset(100 + e, obs);
+            for (int k = 0; k < steps; k++)
+            {
+                var act = new float[env.ActionSpace.Dimension];
+                for (int i = 0; i < act.Length; i++) act[i] = 0.3f * env.ActionSpace.High[i] * ((k / 10 + i) % 2 == 0 ? 1 : -1);
+                var o = (float[])obs.Clone();
+                var r = env.Step(act, obs);
+                rows.Add(new Transition(e, k, k * env.ControlPeriod.TotalSeconds, o, act, r.Reward, (float[])obs.Clone(), r.Terminated, r.Truncated, DataSource.Sim, env.Id, Vetoed: false));
+            }
+        }
+        return rows;
+    }
+
+    [Theory]
+    [InlineData("pendulum")]
+    [InlineData("cartpole-swingup")]
+    [InlineData("mj-cartpole-swingup")]
+    [InlineData("mj-reacher-easy")]
+    [InlineData("mj-cheetah-run")]
+    public void OodStates_HaveEveryVelocityBeyondTheDataByTheMargin_AndWithinTheBound(string id)
+    {
+        var env = EnvironmentRegistry.Create(id, 0);
+        var range = TrainingRange.Of(env, Rows(env, 2, 60));
+        const double margin = 0.1;
+        var states = range.OodStates(EnvironmentRegistry.Create(id, 5), new Random(9), 200, margin);
+
+        Assert.Equal(200, states.Count);
+        for (int k = 0; k < range.VelocityDims.Length; k++)
+        {
+            double m = margin * range.Bound[k];
+            Assert.True(range.High[k] > range.Low[k], $"{id}: {range.Names[k]} never moved in the data");
+            foreach (var s in states)
+            {
+                float v = s[range.VelocityDims[k]];
+                Assert.True(v >= range.High[k] + m - 1e-3 || v <= range.Low[k] - m + 1e-3,
+                            $"{id}: {range.Names[k]} = {v} inside [{range.Low[k] - m}, {range.High[k] + m}]");
+                Assert.True(Math.Abs(v) <= range.Bound[k] + 1e-3, $"{id}: {range.Names[k]} = {v} beyond the bound {range.Bound[k]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void OodStates_OnAMujocoTask_KeepThePositionsOfItsResetDistribution()
+    {
+        // mj-cartpole-swingup starts hanging (pole_zz = cos(theta) near -1, cart near 0): the probe varies velocities only.
+        var env = EnvironmentRegistry.Create("mj-cartpole-swingup", 0);
+        var range = TrainingRange.Of(env, Rows(env, 2, 60));
+        var states = range.OodStates(EnvironmentRegistry.Create("mj-cartpole-swingup", 5), new Random(9), 100, 0.1);
+        Assert.Equal([3, 4], range.VelocityDims);
+        Assert.All(states, s =>
+        {
+            Assert.InRange(s[1], -1f, -0.99f);
+            Assert.InRange(s[0], -0.1f, 0.1f);
+        });
+        Assert.True(states.Select(s => s[0]).Distinct().Count() > 50, "positions should come from different resets");
+    }
+
+    [Fact]
+    public void VelocityDims_ForAnUnknownRobot_NameItAndTheKnownOnes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TrainingRange.VelocityDimsOf(EnvironmentRegistry.Create("cartpole", 0)));
+        Assert.Contains("'cartpole'", e.Message);
+        Assert.Contains("mj-*", e.Message);
+    }
+}
