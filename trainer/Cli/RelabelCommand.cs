@@ -16,7 +16,7 @@ public static class RelabelCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Folder of recorded episodes (*.parquet) of a goal-carrying robot (reacher2d).", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder of recorded episodes (*.parquet) of a goal-carrying robot (reacher2d, mj-reacher-easy, mj-reacher-hard).", Required = true };
         var output = new Option<string>("--out") { Description = "New or empty folder for the originals and their relabelled copies.", Required = true };
         var copies = new Option<int>("--copies") { Description = "Relabelled copies of each episode, each under its own goal.", DefaultValueFactory = _ => 4 };
         var env = new Option<string?>("--env") { Description = "Environment id; default: the one recorded in the files." };
@@ -31,7 +31,7 @@ public static class RelabelCommand
             try { training = TrainingData.Load(parse.GetValue(data)!, parse.GetValue(env)); }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException) { throw new UsageException($"--data: {e.Message}"); }
             if (training.Environment is not IGoalRelabelling robot)
-                throw new UsageException($"--data: '{training.Environment.Id}' carries no goal to relabel (robots that do: reacher2d)");
+                throw new UsageException($"--data: '{training.Environment.Id}' carries no goal to relabel (robots that do: reacher2d, mj-reacher-easy, mj-reacher-hard; not with randomised physics)");
             // TrainingData read and checked every file; its transitions come in episode order.
             var episodes = training.Transitions.GroupBy(t => t.Episode).Select(g => new Episode(g.Key, g.ToList())).ToList();
             string first = Directory.EnumerateFiles(parse.GetValue(data)!, "*.parquet").Order(StringComparer.Ordinal).First();
@@ -48,10 +48,11 @@ public static class RelabelCommand
                 }
                 writer.Dispose();
             }
-            catch
+            catch (Exception e)
             {
                 writer.Dispose();
                 outDir.Rollback(writer.WrittenFiles);   // nothing partial left: the folder we made, or the files we wrote
+                if (e is InvalidOperationException) throw new UsageException($"--data: {e.Message}");   // the robot refused (randomised physics)
                 throw;
             }
             Console.WriteLine($"wrote {n} episodes ({episodes.Count} recorded + {k} x {episodes.Count} relabelled) of '{training.Environment.Id}' to {outDir.Path}");

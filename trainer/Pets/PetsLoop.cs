@@ -39,7 +39,11 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
         PetsCurve.Create(csv);
 
         var memory = new MemoryEpisodeSink();
-        using var parquet = new ParquetEpisodeSink(dataDir, new EpisodeWriterOptions { Durable = false });
+        // The footer names the robot, so train, relabel and calibrate read the folder without --env.
+        using var parquet = new ParquetEpisodeSink(dataDir, new EpisodeWriterOptions
+        {
+            Durable = false, Metadata = new Dictionary<string, string> { [Data.TrainingData.EnvKey] = o.EnvId },
+        });
         var sink = new EpisodeFanout(parquet, memory);
 
         await using var robot = new SimDriver(EnvironmentRegistry.Create(o.EnvId), "pets-" + o.EnvId, time, SimDriver.SequentialSeeds(TrainSeedBase(o.Seed)));

@@ -138,12 +138,7 @@ public abstract class MujocoTask : IEnvironment, IEpisodeMetadataSource, IDispos
     /// <summary>Hot path, allocation-free.</summary>
     public StepResult Step(ReadOnlySpan<float> action, Span<float> obs)
     {
-        Span<double> ctrl = Sim.Ctrl;
-        for (int i = 0; i < ctrl.Length; i++)
-        {
-            float a = action[i];
-            ctrl[i] = float.IsNaN(a) ? 0.0 : Math.Clamp(a, ActionSpace.Low[i], ActionSpace.High[i]);
-        }
+        ApplyControl(action);
         double reward = 0;
         for (int k = 0; k < Options.ActionRepeat && _envSteps < Options.TimeLimitSteps; k++)
         {
@@ -155,6 +150,17 @@ public abstract class MujocoTask : IEnvironment, IEpisodeMetadataSource, IDispos
         Observe(_history.AsSpan(_historyHead * ObservationDimension, ObservationDimension));
         Emit(obs);
         return new StepResult((float)reward, Terminated: false, Truncated: _envSteps >= Options.TimeLimitSteps);
+    }
+
+    /// <summary>Allocation-free. DMC's before_step: the action clipped to the control range into ctrl (NaN: 0).</summary>
+    protected void ApplyControl(ReadOnlySpan<float> action)
+    {
+        Span<double> ctrl = Sim.Ctrl;
+        for (int i = 0; i < ctrl.Length; i++)
+        {
+            float a = action[i];
+            ctrl[i] = float.IsNaN(a) ? 0.0 : Math.Clamp(a, ActionSpace.Low[i], ActionSpace.High[i]);
+        }
     }
 
     public void DescribeEpisode(IDictionary<string, string> into)

@@ -5,6 +5,7 @@ using Robotics.Runtime.Models;
 using Robotics.Runtime.Planning;
 using Robotics.Sim.Environments;
 using Robotics.Trainer.Cli;
+using Robotics.Trainer.Data;
 using Robotics.Trainer.Pets;
 
 namespace Robotics.Trainer.Tests.Pets;
@@ -48,6 +49,9 @@ public class PetsLoopTests : IDisposable
         var episodes = EpisodeReader.ReadEpisodes(Path.Combine(_dir, "data"));
         Assert.Equal(3, episodes.Count);
         Assert.All(episodes, e => Assert.Equal(200, e.Length));
+        // ... and says which robot it is from, so train / relabel / calibrate read it without --env.
+        Assert.All(EpisodeFiles.List(Path.Combine(_dir, "data")), f => Assert.Equal("pendulum", EpisodeReader.ReadMetadata(f)[TrainingData.EnvKey]));
+        Assert.Equal("pendulum", TrainingData.Load(Path.Combine(_dir, "data"), null).Environment.Id);
 
         // The controller was the ONNX file: it loads in the runtime against the pendulum robot.
         using var model = OnnxWorldModel.Load(results[^1].ModelPath, new Pendulum().ToSpec("check"));
