@@ -39,7 +39,7 @@ public static class VetoEvalCommand
         var oodStates = new Option<int>("--ood-states") { Description = "Out-of-distribution probe states per seed.", DefaultValueFactory = _ => d.OodStates };
         var perState = new Option<int>("--actions-per-state") { Description = "Random actions per probe state.", DefaultValueFactory = _ => d.ActionsPerState };
         var margin = new Option<double>("--ood-margin") { Description = "OOD velocities start this fraction of the bound beyond the training range.", DefaultValueFactory = _ => d.OodMargin };
-        var planner = new Option<string>("--planner") { Description = "cem | mppi | icem (default: the robot's pets preset)", DefaultValueFactory = _ => "cem" };
+        var planner = new Option<string>("--planner") { Description = "cem | mppi | icem | mcts (the deployed controller; mcts searches the pets preset's discrete actions: cartpole's two pushes)", DefaultValueFactory = _ => "cem" };
         var horizon = new Option<int?>("--horizon") { Description = "Planning horizon (default: the robot's pets preset)." };
         var population = new Option<int?>("--population") { Description = "Candidates per iteration (default: the robot's pets preset)." };
         var iterations = new Option<int?>("--iterations") { Description = "Optimiser iterations (default: the robot's pets preset)." };
@@ -131,6 +131,7 @@ public static class VetoEvalCommand
         "cem" => PlannerKind.Cem,
         "mppi" => PlannerKind.Mppi,
         "icem" => PlannerKind.Icem,
-        _ => throw new UsageException($"--planner must be cem, mppi or icem, got '{s}'"),
+        "mcts" => PlannerKind.Mcts,
+        _ => throw new UsageException($"--planner must be cem, mppi, icem or mcts, got '{s}'"),
     };
 }

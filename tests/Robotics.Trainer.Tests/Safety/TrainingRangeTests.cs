@@ -31,6 +31,7 @@ public class TrainingRangeTests
     [Theory]
     [InlineData("pendulum")]
     [InlineData("cartpole-swingup")]
+    [InlineData("cartpole")]
     [InlineData("mj-cartpole-swingup")]
     [InlineData("mj-reacher-easy")]
     [InlineData("mj-cheetah-run")]
@@ -57,6 +58,26 @@ public class TrainingRangeTests
     }
 
     [Fact]
+    public void OodStates_OnCartpoleV1_BoundItsUnboundedVelocitiesByTheData_AndStartInsideItsThresholds()
+    {
+        var env = EnvironmentRegistry.Create("cartpole", 0);
+        var range = TrainingRange.Of(env, Rows(env, 3, 8));   // short: CartPole-v1 terminates once the pole passes 12 degrees
+        Assert.Equal([1, 3], range.VelocityDims);
+        for (int k = 0; k < 2; k++)
+        {
+            Assert.True(range.Unbounded![k]);
+            Assert.Equal(2 * Math.Max(Math.Abs(range.Low[k]), Math.Abs(range.High[k])), range.Bound[k], 1e-6);
+        }
+        Assert.Contains("(unbounded: 2x the data)", range.Describe());
+        var states = range.OodStates(EnvironmentRegistry.Create("cartpole", 5), new Random(9), 100, 0.1);
+        Assert.All(states, s =>
+        {
+            Assert.InRange(s[0], -1.2f, 1.2f);
+            Assert.InRange(s[2], -0.105f, 0.105f);
+        });
+    }
+
+    [Fact]
     public void OodStates_OnAMujocoTask_KeepThePositionsOfItsResetDistribution()
     {
         // mj-cartpole-swingup starts hanging (pole_zz = cos(theta) near -1, cart near 0): the probe varies velocities only.
@@ -75,8 +96,8 @@ public class TrainingRangeTests
     [Fact]
     public void VelocityDims_ForAnUnknownRobot_NameItAndTheKnownOnes()
     {
-        var e = Assert.Throws<ArgumentException>(() => TrainingRange.VelocityDimsOf(EnvironmentRegistry.Create("cartpole", 0)));
-        Assert.Contains("'cartpole'", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => TrainingRange.VelocityDimsOf(EnvironmentRegistry.Create("pendulum-pos", 0)));
+        Assert.Contains("'pendulum-pos'", e.Message);
         Assert.Contains("mj-*", e.Message);
     }
 }
