@@ -109,11 +109,18 @@ public sealed class PetsLoop(PetsOptions options, TimeProvider time, TextWriter 
             results.Add(row);
             PetsCurve.Append(csv, row);
             PetsCurve.Draw(png, results, $"PETS on {o.EnvId} (seed {o.Seed}, {o.Planner.ToString().ToUpperInvariant()} through ONNX)", PetsTargets.For(o.EnvId));
-            log.WriteLine(Inv($"iteration {it}: {envSteps} env steps, eval return {mean:F1} ± {std:F1}, collect return {collectReturn:F1}, train {trainSeconds:F1} s ({data.Count} rows, {ensembleOptions.Epochs} max epochs, val mse {validationMse:G3}), plan {planMedian:F1} ms median / {planP99:F1} ms p99, iteration {row.IterationSeconds:F0} s"));
+            log.WriteLine(Inv($"iteration {it}: {envSteps} env steps{PhysicsSteps(env, envSteps)}, eval return {mean:F1} ± {std:F1}, collect return {collectReturn:F1}, train {trainSeconds:F1} s ({data.Count} rows, {ensembleOptions.Epochs} max epochs, val mse {validationMse:G3}), plan {planMedian:F1} ms median / {planP99:F1} ms p99, iteration {row.IterationSeconds:F0} s"));
         }
         await robot.DeactivateAsync(ct).ConfigureAwait(false);
         return results;
     }
+
+    /// <summary>
+    /// " (28000 MuJoCo steps at action repeat 4)": the loop counts agent steps (transitions), the MuJoCo papers count
+    /// physics steps; empty without a repeat.
+    /// </summary>
+    internal static string PhysicsSteps(IEnvironment env, long agentSteps) =>
+        env is Sim.Mujoco.Tasks.MujocoTask { Options.ActionRepeat: > 1 and int k } ? Inv($" ({agentSteps * k} MuJoCo steps at action repeat {k})") : "";
 
     /// <summary>Runs the evaluation episodes on a second simulated robot with fixed start seeds.</summary>
     private async Task<(double[] Returns, double PlanMedian, double PlanP99)> EvaluateAsync(

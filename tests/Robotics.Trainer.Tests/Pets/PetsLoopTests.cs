@@ -91,6 +91,14 @@ public class PetsLoopTests : IDisposable
     }
 
     [Fact]
+    public void IterationLog_CountsMujocoPhysicsStepsBesideTransitions_UnderAnActionRepeat()
+    {
+        Assert.Equal(" (400 MuJoCo steps at action repeat 4)", PetsLoop.PhysicsSteps(EnvironmentRegistry.Create("mj-cartpole-swingup:repeat=4", 0), 100));
+        Assert.Equal("", PetsLoop.PhysicsSteps(EnvironmentRegistry.Create("mj-cartpole-swingup", 0), 100));
+        Assert.Equal("", PetsLoop.PhysicsSteps(EnvironmentRegistry.Create("pendulum", 0), 100));
+    }
+
+    [Fact]
     public void EpochsFor_RaisesEpochsSoSmallDataSetsGetEnoughSteps()
     {
         var o = Small();
