@@ -13,6 +13,7 @@ root.Subcommands.Add(Robotics.Trainer.Cli.SafetyOodCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.CalibrateCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.RelabelCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.VetoEvalCommand.Create());
+root.Subcommands.Add(Robotics.Trainer.Cli.VetoProbeCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.TdMpc2Command.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.SacCommand.Create());
 root.Subcommands.Add(Robotics.Trainer.Cli.MbpoCommand.Create());

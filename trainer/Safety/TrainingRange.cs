@@ -47,6 +47,10 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
         return new TrainingRange(env.Id, dims, dims.Select(d => env.ObservationSpace.Names[d]).ToArray(), lo, hi, bound, unbounded);
     }
 
+    /// <summary>The range of the rows a model was trained on: the first <c>training_transitions</c> of <paramref name="trainingDir"/>.</summary>
+    public static TrainingRange Of(IEnvironment env, Core.Models.ModelCard card, string trainingDir) =>
+        Of(env, EpisodeReader.ReadEpisodes(trainingDir).SelectMany(e => e.Transitions).Take((int)card.TrainingTransitions).ToList());
+
     /// <summary>"theta_dot in [-5.9, 6.3] of +-8" ("of +-4.1 (unbounded: 2x the data)" where the space sets no bound).</summary>
     public string Describe(string separator = "; ") => string.Join(separator, Names.Select((n, k) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -66,32 +70,65 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
     public List<float[]> OodStates(IEnvironment env, Random rng, int count, double margin)
     {
         if (!HasOodRoom(margin)) throw new InvalidOperationException($"veto-eval: the training data covers the whole velocity range of {Robot} ({Describe()})");
-        var states = new List<float[]>(count);
-        var obs = new float[env.ObservationSpace.Dimension];
-        var qvel = new double[env is MujocoTask mt ? mt.Sim.Nv : 0];
-        double U(double s) => (rng.NextDouble() * 2 - 1) * s;
-        double V(int k)
+        return States(env, rng, count, k =>
         {
             var (above, below) = Room(k, margin);
             double m = margin * Bound[k];
             double u = rng.NextDouble() * (above + below);
             return u < above ? High[k] + m + u : Low[k] - m - (u - above);
+        });
+    }
+
+    /// <summary>
+    /// The near probe: every velocity in a band just past the data, from <paramref name="from"/> to
+    /// <paramref name="from"/> + <paramref name="width"/> of the data's span (high - low) beyond its edge, clipped to the
+    /// bound, on a side with room (weighted by it). Where the far probe (<see cref="OodStates"/>, a margin of the bound)
+    /// is easy on wide-bounded robots, this asks how soon beyond the data the veto starts.
+    /// </summary>
+    public List<float[]> BandStates(IEnvironment env, Random rng, int count, double from, double width)
+    {
+        if (!(from >= 0 && width > 0)) throw new ArgumentException($"band: from must be >= 0 and width > 0, got {from} and {width}");
+        var bands = new (double AboveLo, double AboveHi, double BelowHi, double BelowLo)[Names.Length];
+        for (int k = 0; k < bands.Length; k++)
+        {
+            double span = High[k] - Low[k];
+            bands[k] = (High[k] + from * span, Math.Min(Bound[k], High[k] + (from + width) * span),
+                        Low[k] - from * span, Math.Max(-Bound[k], Low[k] - (from + width) * span));
+            if (Math.Max(0, bands[k].AboveHi - bands[k].AboveLo) + Math.Max(0, bands[k].BelowHi - bands[k].BelowLo) <= 1e-6)
+                throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"veto-eval: no room for {Names[k]} {from:G3}-{from + width:G3} of the data's span beyond [{Low[k]:F2}, {High[k]:F2}] inside +-{Bound[k]:G4}"));
         }
+        return States(env, rng, count, k =>
+        {
+            var (aLo, aHi, bHi, bLo) = bands[k];
+            double above = Math.Max(0, aHi - aLo), below = Math.Max(0, bHi - bLo);
+            double u = rng.NextDouble() * (above + below);
+            return u < above ? aLo + u : bHi - (u - above);
+        });
+    }
+
+    /// <summary>Observations with positions as the type's summary says and velocity k drawn by <paramref name="velocity"/>.</summary>
+    private static List<float[]> States(IEnvironment env, Random rng, int count, Func<int, double> velocity)
+    {
+        var states = new List<float[]>(count);
+        var obs = new float[env.ObservationSpace.Dimension];
+        var qvel = new double[env is MujocoTask mt ? mt.Sim.Nv : 0];
+        double U(double s) => (rng.NextDouble() * 2 - 1) * s;
         while (states.Count < count)
         {
             switch (env)
             {
-                case Pendulum p: p.SetState(U(Math.PI), V(0), obs); break;
-                case CartpoleSwingup c: c.SetState(U(0.5 * c.Parameters.TrackLimit), U(Math.PI), V(0), V(1), obs); break;
-                case Cartpole c: c.SetState(U(0.5 * CartpoleV1.XThreshold), V(0), U(0.5 * CartpoleV1.ThetaThreshold), V(1), obs); break;
+                case Pendulum p: p.SetState(U(Math.PI), velocity(0), obs); break;
+                case CartpoleSwingup c: c.SetState(U(0.5 * c.Parameters.TrackLimit), U(Math.PI), velocity(0), velocity(1), obs); break;
+                case Cartpole c: c.SetState(U(0.5 * CartpoleV1.XThreshold), velocity(0), U(0.5 * CartpoleV1.ThetaThreshold), velocity(1), obs); break;
                 case Reacher2D r:
                     double rad = r.Parameters.TargetRadius * Math.Sqrt(rng.NextDouble()), phi = U(Math.PI);
-                    r.SetState(U(Math.PI), U(Math.PI), V(0), V(1), rad * Math.Cos(phi), rad * Math.Sin(phi), obs);
+                    r.SetState(U(Math.PI), U(Math.PI), velocity(0), velocity(1), rad * Math.Cos(phi), rad * Math.Sin(phi), obs);
                     break;
                 case MujocoTask m:
                     // Positions from the task's own initial distribution, which every training episode starts from.
                     m.Reset(rng.Next(), obs);
-                    for (int k = 0; k < qvel.Length; k++) qvel[k] = V(k);
+                    for (int k = 0; k < qvel.Length; k++) qvel[k] = velocity(k);
                     m.SetVelocities(qvel, obs);
                     break;
                 default: throw new ArgumentException($"veto-eval: no state sampler for '{env.Id}'");

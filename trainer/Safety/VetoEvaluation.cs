@@ -63,9 +63,8 @@ public static class VetoEvaluation
         var file = ModelFile.Read(options.ModelPath);
         string robot = file.Card.EnvId;
         IEnvironment env = EnvironmentRegistry.Create(robot, 0);
-        var seen = EpisodeReader.ReadEpisodes(options.TrainingDataDir).SelectMany(e => e.Transitions).Take((int)file.Card.TrainingTransitions).ToList();
-        var range = TrainingRange.Of(env, seen);
-        log.WriteLine($"{robot}: training range {range.Describe()} ({seen.Count} transitions)");
+        var range = TrainingRange.Of(env, file.Card, options.TrainingDataDir);
+        log.WriteLine($"{robot}: training range {range.Describe()} ({file.Card.TrainingTransitions} transitions)");
 
         var rows = new List<VetoEvalRow>();
         foreach (int seed in options.Seeds)

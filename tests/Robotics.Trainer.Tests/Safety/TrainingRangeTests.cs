@@ -57,6 +57,43 @@ public class TrainingRangeTests
         }
     }
 
+    [Theory]
+    [InlineData("cartpole-swingup", 0.0)]
+    [InlineData("mj-reacher-easy", 0.25)]
+    [InlineData("cartpole", 0.5)]
+    public void BandStates_PutEveryVelocityInItsBandPastTheData_OnBothSidesWhereThereIsRoom(string id, double from)
+    {
+        var env = EnvironmentRegistry.Create(id, 0);
+        var range = TrainingRange.Of(env, Rows(env, 2, id == "cartpole" ? 8 : 60));
+        const double width = 0.25;
+        var states = range.BandStates(EnvironmentRegistry.Create(id, 5), new Random(9), 300, from, width);
+        Assert.Equal(300, states.Count);
+        for (int k = 0; k < range.VelocityDims.Length; k++)
+        {
+            double span = range.High[k] - range.Low[k];
+            int above = 0, below = 0;
+            foreach (var s in states)
+            {
+                float v = s[range.VelocityDims[k]];
+                bool up = v >= range.High[k] + from * span - 1e-3 && v <= range.High[k] + (from + width) * span + 1e-3;
+                bool down = v <= range.Low[k] - from * span + 1e-3 && v >= range.Low[k] - (from + width) * span - 1e-3;
+                Assert.True(up || down, $"{id}: {range.Names[k]} = {v} outside both bands past [{range.Low[k]}, {range.High[k]}]");
+                Assert.True(Math.Abs(v) <= range.Bound[k] + 1e-3);
+                if (up) above++; else below++;
+            }
+            Assert.True(above > 30 && below > 30, $"{id}: {range.Names[k]} {above} above, {below} below");
+        }
+    }
+
+    [Fact]
+    public void BandStates_WithNoRoomInsideTheBound_SayWhichVelocity()
+    {
+        var env = new Pendulum();
+        var range = new TrainingRange("pendulum", [2], ["theta_dot"], [-7f], [7f], [8f]);
+        var e = Assert.Throws<InvalidOperationException>(() => range.BandStates(env, new Random(1), 10, 0.5, 0.25));
+        Assert.Contains("theta_dot", e.Message);
+    }
+
     [Fact]
     public void OodStates_OnCartpoleV1_BoundItsUnboundedVelocitiesByTheData_AndStartInsideItsThresholds()
     {
