@@ -44,11 +44,13 @@ public static class VetoProbeCommand
             catch (Exception e) when (e is InvalidDataException or InvalidOperationException or ArgumentException) { throw new UsageException(e.Message); }
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine($"{range.Robot}: training range {range.Describe()}");
-            foreach (var r in rows) Console.WriteLine(string.Create(inv, $"  {r.Probe,-32} {r.Rate}"));
+            foreach (var r in rows) Console.WriteLine(string.Create(inv, $"  {r.Probe,-32} {(r.Rate is { } v ? v.ToString() : "no room inside the observation bound")}"));
             if (parse.GetValue(output) is { } csv)
             {
                 var lines = new List<string> { "robot,probe,from_span,to_span,samples,vetoed,rate,threshold" };
-                lines.AddRange(rows.Select(r => string.Create(inv, $"{range.Robot},\"{r.Probe}\",{r.From},{r.To},{r.Rate.Samples},{r.Rate.Vetoed},{r.Rate.Rate:F5},{r.Rate.Threshold:G6}")));
+                lines.AddRange(rows.Select(r => r.Rate is { } v
+                    ? string.Create(inv, $"{range.Robot},\"{r.Probe}\",{r.From},{r.To},{v.Samples},{v.Vetoed},{v.Rate:F5},{v.Threshold:G6}")
+                    : string.Create(inv, $"{range.Robot},\"{r.Probe}\",{r.From},{r.To},0,,,")));
                 File.WriteAllLines(csv, lines);
                 Console.WriteLine($"wrote {csv}");
             }

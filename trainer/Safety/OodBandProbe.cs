@@ -7,8 +7,11 @@ using Robotics.Sim.Environments;
 
 namespace Robotics.Trainer.Safety;
 
-/// <summary>One probe: its name, where its velocities lie (fractions of the data's span beyond the range, or NaN for the far probe) and what the gate did.</summary>
-public sealed record OodBandRow(string Probe, double From, double To, VetoRate Rate);
+/// <summary>
+/// One probe: its name, where its velocities lie (fractions of the data's span beyond the range, or NaN for the far
+/// probe) and what the gate did; no rate where the observation bound leaves no room for the band.
+/// </summary>
+public sealed record OodBandRow(string Probe, double From, double To, VetoRate? Rate);
 
 /// <summary>
 /// `robotics-train veto-probe`: how far beyond its training data a model's gate starts to veto. The far probe is
@@ -36,7 +39,9 @@ public static class OodBandProbe
         {
             double from = bandStarts[i], to = from + bandWidth;
             rows.Add(new OodBandRow(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"band {from:G3}-{to:G3} of the span"), from, to,
-                                    Measure(range.BandStates(EnvironmentRegistry.Create(robot, seed), new Random(seed + 100 + i), states, from, bandWidth))));
+                                    range.HasBandRoom(from, bandWidth)
+                                        ? Measure(range.BandStates(EnvironmentRegistry.Create(robot, seed), new Random(seed + 100 + i), states, from, bandWidth))
+                                        : null));
         }
         return (range, rows);
     }

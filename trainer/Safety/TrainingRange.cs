@@ -87,17 +87,10 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
     /// </summary>
     public List<float[]> BandStates(IEnvironment env, Random rng, int count, double from, double width)
     {
-        if (!(from >= 0 && width > 0)) throw new ArgumentException($"band: from must be >= 0 and width > 0, got {from} and {width}");
-        var bands = new (double AboveLo, double AboveHi, double BelowHi, double BelowLo)[Names.Length];
-        for (int k = 0; k < bands.Length; k++)
-        {
-            double span = High[k] - Low[k];
-            bands[k] = (High[k] + from * span, Math.Min(Bound[k], High[k] + (from + width) * span),
-                        Low[k] - from * span, Math.Max(-Bound[k], Low[k] - (from + width) * span));
-            if (Math.Max(0, bands[k].AboveHi - bands[k].AboveLo) + Math.Max(0, bands[k].BelowHi - bands[k].BelowLo) <= 1e-6)
-                throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"veto-eval: no room for {Names[k]} {from:G3}-{from + width:G3} of the data's span beyond [{Low[k]:F2}, {High[k]:F2}] inside +-{Bound[k]:G4}"));
-        }
+        var bands = Bands(from, width);
+        if (Array.FindIndex(bands, b => Math.Max(0, b.AboveHi - b.AboveLo) + Math.Max(0, b.BelowHi - b.BelowLo) <= 1e-6) is int k and >= 0)
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"veto-eval: no room for {Names[k]} {from:G3}-{from + width:G3} of the data's span beyond [{Low[k]:F2}, {High[k]:F2}] inside +-{Bound[k]:G4}"));
         return States(env, rng, count, k =>
         {
             var (aLo, aHi, bHi, bLo) = bands[k];
@@ -105,6 +98,23 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
             double u = rng.NextDouble() * (above + below);
             return u < above ? aLo + u : bHi - (u - above);
         });
+    }
+
+    /// <summary>True when every velocity has room for the band inside its bound (<see cref="BandStates"/>).</summary>
+    public bool HasBandRoom(double from, double width) =>
+        Bands(from, width).All(b => Math.Max(0, b.AboveHi - b.AboveLo) + Math.Max(0, b.BelowHi - b.BelowLo) > 1e-6);
+
+    private (double AboveLo, double AboveHi, double BelowHi, double BelowLo)[] Bands(double from, double width)
+    {
+        if (!(from >= 0 && width > 0)) throw new ArgumentException($"band: from must be >= 0 and width > 0, got {from} and {width}");
+        var bands = new (double, double, double, double)[Names.Length];
+        for (int k = 0; k < bands.Length; k++)
+        {
+            double span = High[k] - Low[k];
+            bands[k] = (High[k] + from * span, Math.Min(Bound[k], High[k] + (from + width) * span),
+                        Low[k] - from * span, Math.Max(-Bound[k], Low[k] - (from + width) * span));
+        }
+        return bands;
     }
 
     /// <summary>Observations with positions as the type's summary says and velocity k drawn by <paramref name="velocity"/>.</summary>

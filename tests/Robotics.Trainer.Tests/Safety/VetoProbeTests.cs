@@ -25,11 +25,14 @@ public sealed class VetoProbeTests : IDisposable
                                "--layers", "2", "--epochs", "2", "--batch-size", "64", "--threads", "1", "--seed", "3");
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
 
-        r = TrainerCli.Run("veto-probe", "--model", model, "--training-data", train, "--bands", "0,0.1", "--states", "50", "--seed", "3", "--out", csv);
+        // Band 1.25-1.5 lies beyond the probe's bound of twice the data: reported, not probed.
+        r = TrainerCli.Run("veto-probe", "--model", model, "--training-data", train, "--bands", "0,0.1,1.25", "--states", "50", "--seed", "3", "--out", csv);
         Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
         string[] lines = File.ReadAllLines(csv);
         Assert.Equal("robot,probe,from_span,to_span,samples,vetoed,rate,threshold", lines[0]);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(5, lines.Length);
+        Assert.Equal("cartpole,\"band 1.25-1.5 of the span\",1.25,1.5,0,,,", lines[4]);
+        Assert.Contains("no room inside the observation bound", r.Stdout);
         Assert.StartsWith("cartpole,\"far (>= 0.1 of the bound)\",NaN,NaN,100,", lines[1]);
         Assert.StartsWith("cartpole,\"band 0-0.25 of the span\",0,0.25,100,", lines[2]);
         Assert.StartsWith("cartpole,\"band 0.1-0.35 of the span\",0.1,0.35,100,", lines[3]);
