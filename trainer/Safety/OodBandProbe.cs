@@ -1,4 +1,3 @@
-using Robotics.Core.Episodes;
 using Robotics.Core.Models;
 using Robotics.Runtime.Models;
 using Robotics.Safety;
@@ -32,9 +31,7 @@ public static class OodBandProbe
         var rows = new List<OodBandRow>();
         using var model = OnnxWorldModel.Load(modelPath, spec, new WorldModelOptions { MaxBatch = 64 });
         VetoRate Measure(List<float[]> probe) => VetoRateProbe.Measure(spec, model, new SafetyGateOptions(), probe, actionsPerState, seed + 11);
-        // Seeds as veto-eval's step 4, so the far row reproduces its OOD rate for the model veto-eval calibrated.
-        rows.Add(new OodBandRow($"far (>= {farMargin:G3} of the bound)", double.NaN, double.NaN,
-                                Measure(range.OodStates(EnvironmentRegistry.Create(robot, seed), new Random(seed + 7), states, farMargin))));
+        rows.Add(new OodBandRow($"far (>= {farMargin:G3} of the bound)", double.NaN, double.NaN, Far(range, spec, model, seed, states, actionsPerState, farMargin)));
         for (int i = 0; i < bandStarts.Count; i++)
         {
             double from = bandStarts[i], to = from + bandWidth;
@@ -45,4 +42,9 @@ public static class OodBandProbe
         }
         return (range, rows);
     }
+
+    /// <summary>veto-eval's out-of-distribution probe for seed <paramref name="seed"/> (its step 4; veto-probe's far row).</summary>
+    public static VetoRate Far(TrainingRange range, Robotics.Core.Robots.RobotSpec spec, ISafetyPredictor model, int seed, int states, int actionsPerState, double margin) =>
+        VetoRateProbe.Measure(spec, model, new SafetyGateOptions(),
+                              range.OodStates(EnvironmentRegistry.Create(range.Robot, seed), new Random(seed + 7), states, margin), actionsPerState, seed + 11);
 }

@@ -88,7 +88,7 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
     public List<float[]> BandStates(IEnvironment env, Random rng, int count, double from, double width)
     {
         var bands = Bands(from, width);
-        if (Array.FindIndex(bands, b => Math.Max(0, b.AboveHi - b.AboveLo) + Math.Max(0, b.BelowHi - b.BelowLo) <= 1e-6) is int k and >= 0)
+        if (Array.FindIndex(bands, b => !HasRoom(b)) is int k and >= 0)
             throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"veto-eval: no room for {Names[k]} {from:G3}-{from + width:G3} of the data's span beyond [{Low[k]:F2}, {High[k]:F2}] inside +-{Bound[k]:G4}"));
         return States(env, rng, count, k =>
@@ -102,7 +102,10 @@ public sealed record TrainingRange(string Robot, int[] VelocityDims, string[] Na
 
     /// <summary>True when every velocity has room for the band inside its bound (<see cref="BandStates"/>).</summary>
     public bool HasBandRoom(double from, double width) =>
-        Bands(from, width).All(b => Math.Max(0, b.AboveHi - b.AboveLo) + Math.Max(0, b.BelowHi - b.BelowLo) > 1e-6);
+        Bands(from, width).All(HasRoom);
+
+    private static bool HasRoom((double AboveLo, double AboveHi, double BelowHi, double BelowLo) b) =>
+        Math.Max(0, b.AboveHi - b.AboveLo) + Math.Max(0, b.BelowHi - b.BelowLo) > 1e-6;
 
     private (double AboveLo, double AboveHi, double BelowHi, double BelowLo)[] Bands(double from, double width)
     {

@@ -116,10 +116,9 @@ public static class VetoEvaluation
 
             // 4. Outside the training range.
             var spec = env.ToSpec("veto-eval");
-            var states = range.OodStates(EnvironmentRegistry.Create(robot, seed), new Random(seed + 7), options.OodStates, options.OodMargin);
             VetoRate ood;
             using (var w = OnnxWorldModel.Load(model, spec, new WorldModelOptions { MaxBatch = 64 }))
-                ood = VetoRateProbe.Measure(spec, w, new SafetyGateOptions(), states, options.ActionsPerState, seed + 11);
+                ood = OodBandProbe.Far(range, spec, w, seed, options.OodStates, options.ActionsPerState, options.OodMargin);
 
             var row = new VetoEvalRow(robot, seed, cal.After.CalibrationTransitions ?? 0, cal.TrainingHeldOut, before, after, ticks, vetoes, replaced,
                                       Rate(scores, before), Rate(scores, after), ood, eval.Average(e => e.Report.Return),
